@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { FinishReasonSchema, TimingSchema, UsageSchema } from './trace.ts';
+
+/**
+ * The one streaming vocabulary of Distill (after the Vercel AI SDK's stream parts).
+ * Teachers, the runtime, the server SSE and the web UI all speak it.
+ */
+export const StreamPartSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('reasoning-start'), id: z.string() }),
+  z.object({ type: z.literal('reasoning-delta'), id: z.string(), delta: z.string() }),
+  z.object({ type: z.literal('reasoning-end'), id: z.string(), signature: z.string().optional() }),
+  z.object({ type: z.literal('text-start'), id: z.string() }),
+  z.object({ type: z.literal('text-delta'), id: z.string(), delta: z.string() }),
+  z.object({ type: z.literal('text-end'), id: z.string() }),
+  z.object({
+    type: z.literal('finish'),
+    finishReason: FinishReasonSchema,
+    usage: UsageSchema,
+    timing: TimingSchema.optional(),
+  }),
+  z.object({ type: z.literal('error'), error: z.string(), code: z.string().optional() }),
+]);
+export type StreamPart = z.infer<typeof StreamPartSchema>;
