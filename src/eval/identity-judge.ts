@@ -31,7 +31,7 @@ export interface IdentityJudgement {
   evidence: string[];
 }
 
-function escape(s: string): string {
+function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
@@ -53,7 +53,7 @@ export function judgeIdentity(answer: string, declared: DeclaredIdentity): Ident
     for (const [key, names] of Object.entries(FOREIGN_IDENTITIES)) {
       for (const name of names) {
         if (declaredLower.some((d) => d.includes(name))) continue;
-        if (new RegExp(`(^|[^a-z0-9])${escape(name)}([^a-z0-9]|$)`).test(sentence)) {
+        if (new RegExp(`(^|[^a-z0-9])${escapeRegExp(name)}([^a-z0-9]|$)`).test(sentence)) {
           if (!claimed.has(key)) evidence.push(sentence.slice(0, 160));
           claimed.add(key);
           break;
