@@ -1,0 +1,88 @@
+"""``python -m distill_trainer <command>``: init | train | logits | presets.
+
+Every command prints JSON lines on stdout; a failure prints one ``{"type":"error",…}`` line and exits non-zero.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+
+from . import protocol
+from .errors import WorkerError
+
+
+def _template(args: argparse.Namespace) -> str:
+    if getattr(args, "chat_template_file", None):
+        return Path(args.chat_template_file).read_text(encoding="utf-8")
+    from .template import template_from_ts
+
+    return template_from_ts()
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="distill_trainer")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    pi = sub.add_parser("init", help="write a fresh preset model as F32 GGUF")
+    pi.add_argument("--preset", required=True)
+    pi.add_argument("--out", required=True)
+    pi.add_argument("--seed", type=int, default=0)
+    pi.add_argument("--name")
+    pi.add_argument("--context-length", type=int, default=1024)
+    pi.add_argument("--chat-template-file")
+    pt = sub.add_parser("train", help="SFT from a worker config JSON")
+    pt.add_argument("--config", required=True)
+    pl = sub.add_parser("logits", help="next-token logits of a GGUF for token ids (parity checks)")
+    pl.add_argument("--model", required=True)
+    pl.add_argument("--tokens", required=True, help="comma-separated token ids")
+    sub.add_parser("presets", help="list presets with parameter counts")
+    args = p.parse_args(argv)
+    try:
+        if args.cmd == "init":
+            from .init_model import init_model
+
+            res = init_model(
+                args.preset, args.out, seed=args.seed, chat_template=_template(args), name=args.name,
+                context_length=args.context_length,
+            )
+            protocol.emit("done", **res)
+        elif args.cmd == "train":
+            from .train import run_from_config
+
+            return run_from_config(args.config)
+        elif args.cmd == "logits":
+            from .inspect_model import logits_command
+
+            logits_command(args.model, [int(x) for x in args.tokens.split(",") if x])
+        elif args.cmd == "presets":
+            from .presets import PRESETS, count_params, preset_config
+            from .vocab import build_char_vocab
+
+            n = len(build_char_vocab())
+            for name in PRESETS:
+                c = preset_config(name, n)
+                protocol.emit("preset", name=name, params=count_params(c), config=c.to_dict())
+        return 0
+    except WorkerError as e:
+        protocol.emit_error(e.to_json())
+        return e.exit_code
+    except KeyboardInterrupt:
+        protocol.emit_error({"type": "error", "code": "E_ABORTED", "message": "interrupted"})
+        return 130
+    except Exception as e:  # noqa: BLE001 - last line of defence: report, don't crash silently
+        protocol.emit_error(
+            {
+                "type": "error",
+                "code": "E_WORKER",
+                "message": f"{type(e).__name__}: {e}",
+                "hint": "this is a bug in the training worker; the traceback is on stderr",
+            }
+        )
+        traceback.print_exc(file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

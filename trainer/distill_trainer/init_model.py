@@ -1,0 +1,43 @@
+"""``init``: a fresh, randomly initialised model from a preset, written as an F32 GGUF with Distill's vocab."""
+
+from __future__ import annotations
+
+import torch
+
+from . import __version__
+from .errors import WorkerError
+from .gguf_io import save_model
+from .model import LlamaModel
+from .presets import PRESETS, count_params, preset_config
+from .vocab import build_char_vocab
+
+
+def init_model(
+    preset: str, out: str, *, seed: int = 0, chat_template: str, name: str | None = None, context_length: int = 1024
+) -> dict:
+    if preset not in PRESETS:
+        raise WorkerError(
+            "E_UNKNOWN_PRESET", f"unknown preset '{preset}'", f"use one of: {', '.join(PRESETS)}", exit_code=2
+        )
+    vocab = build_char_vocab()
+    config = preset_config(preset, len(vocab), context_length)
+    torch.manual_seed(seed)
+    model = LlamaModel(config)
+    model.init_weights(seed)
+    params = count_params(config)
+    save_model(
+        out,
+        model,
+        name=name or f"distill-{preset}",
+        vocab=vocab,
+        chat_template=chat_template,
+        metadata={
+            "preset": preset,
+            "seed": seed,
+            "params": params,
+            "trainer_version": __version__,
+            "template_id": "distill-student-v1",
+            "trained_steps": 0,
+        },
+    )
+    return {"out": out, "preset": preset, "params": params, "config": config.to_dict()}
