@@ -1,0 +1,76 @@
+import { defineCommand } from 'citty';
+import { loadRecipe } from '../../pipeline/load-recipe.ts';
+import type { RecipeEvent } from '../../pipeline/run-recipe.ts';
+import { runRecipe } from '../../pipeline/run-recipe.ts';
+import { jsonArg } from '../args.ts';
+import { interruptSignal } from '../interrupt.ts';
+import { emit } from '../output.ts';
+
+function seconds(ms: number): string {
+  return ms >= 60_000
+    ? `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`
+    : `${(ms / 1000).toFixed(1)}s`;
+}
+
+/** One progress display for the whole recipe: a rewritten line on a TTY, plain lines otherwise, JSON with --json. */
+function renderer(json: boolean): (e: RecipeEvent) => void {
+  const tty = process.stderr.isTTY && !json;
+  let lastPlain = 0;
+  return (e) => {
+    if (json) {
+      process.stderr.write(
+        `${JSON.stringify({ type: e.type, stage: e.stage.id, index: e.index, total: e.total, ...('progress' in e ? { progress: e.progress } : {}), ...('error' in e ? { error: e.error } : {}) })}\n`,
+      );
+      return;
+    }
+    const head = `[${e.index + 1}/${e.total}] ${e.stage.id}`;
+    if (e.type === 'stage-progress') {
+      const p = e.progress;
+      const pct = p.total > 0 ? `${Math.floor((100 * p.done) / p.total)}%` : `${p.done}`;
+      const line = `${head} ▸ ${pct}${p.rate !== undefined ? ` | ${p.rate.toFixed(1)}/s` : ''}${p.etaS !== undefined ? ` | ETA ${Math.round(p.etaS)}s` : ''}${p.costUsd !== undefined ? ` | $${p.costUsd.toFixed(4)}` : ''}${p.status ? ` | ${p.status}` : ''}`;
+      if (tty) process.stderr.write(`\r\x1b[2K${line}`);
+      else if (Date.now() - lastPlain > 5000) {
+        lastPlain = Date.now();
+        process.stderr.write(`${line}\n`);
+      }
+      return;
+    }
+    const clear = tty ? '\r\x1b[2K' : '';
+    if (e.type === 'stage-start')
+      process.stderr.write(`${clear}${head} ▶ ${e.stage.title ?? `distill ${e.argv.join(' ')}`}\n`);
+    if (e.type === 'stage-skip') process.stderr.write(`${clear}${head} ✓ skipped (${e.reason})\n`);
+    if (e.type === 'stage-done') process.stderr.write(`${clear}${head} ✓ done in ${seconds(e.wallMs)}\n`);
+    if (e.type === 'stage-failed') process.stderr.write(`${clear}${head} ✗ ${e.error}\n`);
+  };
+}
+
+/** `distill run RECIPE`: run a pipeline recipe with resumable stages. */
+export const command = defineCommand({
+  meta: { name: 'run', description: 'Run a pipeline recipe (YAML/JSON) with resumable stages' },
+  args: {
+    recipe: { type: 'positional', description: 'Recipe file, e.g. recipes/demo.yaml', required: true },
+    force: { type: 'boolean', description: 'Rerun every stage even if unchanged', default: false },
+    ...jsonArg,
+  },
+  run: async ({ args }) => {
+    const recipe = loadRecipe(args.recipe);
+    const { signal, dispose } = interruptSignal();
+    const started = Date.now();
+    try {
+      const outcome = await runRecipe(recipe, { signal, force: args.force, onEvent: renderer(args.json) });
+      emit(args.json, { ...outcome, wallMs: Date.now() - started }, () => {
+        const lines = [
+          `\nRecipe '${outcome.name}' finished in ${seconds(Date.now() - started)} (workdir ${outcome.workdir})`,
+        ];
+        for (const s of outcome.stages)
+          lines.push(
+            `  ${s.status === 'failed' ? '✗' : '✓'} ${s.id.padEnd(24)} ${s.status.padEnd(8)} ${seconds(s.wallMs)}`,
+          );
+        if (outcome.summary) lines.push('', outcome.summary);
+        return lines.join('\n');
+      });
+    } finally {
+      dispose();
+    }
+  },
+});

@@ -1,0 +1,188 @@
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { AbortedError } from '../core/errors/aborted-error.ts';
+import { DistillError } from '../core/errors/distill-error.ts';
+import { stageFingerprint } from './fingerprint.ts';
+import type { Recipe, Stage } from './recipe-schema.ts';
+import { RecipeState } from './recipe-state.ts';
+import { stageArgv } from './stage-argv.ts';
+import { runStageProcess, type StageProgress, stageLogFile } from './stage-process.ts';
+import { type SubstitutionScope, substitute } from './substitute.ts';
+
+export type RecipeEvent =
+  | { type: 'stage-start'; index: number; total: number; stage: Stage; argv: string[] }
+  | { type: 'stage-skip'; index: number; total: number; stage: Stage; reason: string }
+  | { type: 'stage-progress'; index: number; total: number; stage: Stage; progress: StageProgress }
+  | {
+      type: 'stage-done';
+      index: number;
+      total: number;
+      stage: Stage;
+      wallMs: number;
+      result: Record<string, string>;
+    }
+  | { type: 'stage-failed'; index: number; total: number; stage: Stage; error: string };
+
+export interface RunRecipeOptions {
+  /** Project folder: relative paths in the recipe resolve against it. Defaults to the current directory. */
+  cwd?: string;
+  signal?: AbortSignal;
+  onEvent?: (event: RecipeEvent) => void;
+  /** Rerun every stage even when its fingerprint matches. Defaults to false. */
+  force?: boolean;
+}
+
+export interface StageOutcome {
+  id: string;
+  status: 'ran' | 'skipped' | 'failed';
+  wallMs: number;
+  result: Record<string, string>;
+  error?: string;
+}
+
+export interface RecipeOutcome {
+  name: string;
+  workdir: string;
+  stages: StageOutcome[];
+  summary: string;
+}
+
+function flatten(result: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(result))
+    if (typeof v === 'string' || typeof v === 'number') out[k] = String(v);
+  return out;
+}
+
+/**
+ * Run a recipe's stages in order as `distill` child processes. A stage whose fingerprint matches its last
+ * successful run (and whose outputs exist) is skipped; `serve` stages start lazily when a stage that needs
+ * them runs, and are stopped (by PID) when the recipe ends.
+ */
+export async function runRecipe(recipe: Recipe, options: RunRecipeOptions = {}): Promise<RecipeOutcome> {
+  const cwd = options.cwd ?? process.cwd();
+  const workdir = resolve(cwd, recipe.workdir);
+  mkdirSync(workdir, { recursive: true });
+  const state = new RecipeState(workdir);
+  const scope: SubstitutionScope = { workdir, vars: recipe.vars, stages: {} };
+  const fingerprints = new Map<string, string>();
+  const servers = new Map<string, ChildProcess>();
+  const outcomes: StageOutcome[] = [];
+  const total = recipe.stages.length;
+  const emit = (e: RecipeEvent): void => options.onEvent?.(e);
+
+  const startServer = async (stage: Stage, index: number): Promise<void> => {
+    if (servers.has(stage.id)) return;
+    const argv = stageArgv(stage, { ...scope, stages: scope.stages });
+    emit({ type: 'stage-start', index, total, stage, argv });
+    const started = Date.now();
+    const { result, child } = await runStageProcess({
+      argv,
+      cwd,
+      logFile: stageLogFile(workdir, stage.id),
+      ...(options.signal ? { signal: options.signal } : {}),
+      readyWhen: (line) => typeof line.url === 'string',
+    });
+    servers.set(stage.id, child);
+    scope.stages[stage.id] = { dir: join(workdir, stage.id), ...flatten(result) };
+    emit({
+      type: 'stage-done',
+      index,
+      total,
+      stage,
+      wallMs: Date.now() - started,
+      result: scope.stages[stage.id] ?? {},
+    });
+  };
+
+  try {
+    for (const [index, stage] of recipe.stages.entries()) {
+      if (options.signal?.aborted) throw new AbortedError();
+      const dir = join(workdir, stage.id);
+      const fingerprint = stageFingerprint(
+        stage,
+        stage.needs.map((n) => fingerprints.get(n) ?? ''),
+        cwd,
+      );
+      fingerprints.set(stage.id, fingerprint);
+      if (stage.command === 'serve') {
+        scope.stages[stage.id] = { dir };
+        outcomes.push({ id: stage.id, status: 'skipped', wallMs: 0, result: {} });
+        continue;
+      }
+      const previous = state.get(stage.id);
+      const outputsExist = stage.outputs.every((o) => existsSync(join(workdir, o)));
+      if (
+        !options.force &&
+        previous?.status === 'done' &&
+        previous.fingerprint === fingerprint &&
+        outputsExist
+      ) {
+        scope.stages[stage.id] = { dir, ...previous.result };
+        outcomes.push({ id: stage.id, status: 'skipped', wallMs: previous.wallMs, result: previous.result });
+        emit({ type: 'stage-skip', index, total, stage, reason: 'unchanged since last run' });
+        continue;
+      }
+      for (const need of stage.needs) {
+        const needed = recipe.stages.find((s) => s.id === need);
+        if (needed?.command === 'serve') {
+          await startServer(needed, recipe.stages.indexOf(needed));
+          const o = outcomes.find((x) => x.id === need);
+          if (o) o.status = 'ran';
+        }
+      }
+      mkdirSync(dir, { recursive: true });
+      const stageScope = { ...scope, dir };
+      const argv = stageArgv(stage, stageScope);
+      emit({ type: 'stage-start', index, total, stage, argv });
+      const started = Date.now();
+      try {
+        const { result } = await runStageProcess({
+          argv,
+          cwd,
+          logFile: stageLogFile(workdir, stage.id),
+          ...(options.signal ? { signal: options.signal } : {}),
+          onProgress: (progress) => emit({ type: 'stage-progress', index, total, stage, progress }),
+        });
+        const flat = { dir, ...flatten(result) };
+        const wallMs = Date.now() - started;
+        state.set(stage.id, {
+          fingerprint,
+          status: 'done',
+          startedAt: new Date(started).toISOString(),
+          wallMs,
+          result: flat,
+        });
+        scope.stages[stage.id] = flat;
+        outcomes.push({ id: stage.id, status: 'ran', wallMs, result: flat });
+        emit({ type: 'stage-done', index, total, stage, wallMs, result: flat });
+      } catch (error) {
+        if (options.signal?.aborted) throw new AbortedError();
+        const message = DistillError.isInstance(error) ? error.toLine() : String(error);
+        state.set(stage.id, {
+          fingerprint,
+          status: 'failed',
+          startedAt: new Date(started).toISOString(),
+          wallMs: Date.now() - started,
+          result: {},
+          error: message,
+        });
+        emit({ type: 'stage-failed', index, total, stage, error: message });
+        outcomes.push({
+          id: stage.id,
+          status: 'failed',
+          wallMs: Date.now() - started,
+          result: {},
+          error: message,
+        });
+        if (!stage.optional) throw error;
+        scope.stages[stage.id] = { dir };
+      }
+    }
+  } finally {
+    for (const child of servers.values()) if (child.exitCode === null) child.kill('SIGTERM');
+  }
+  const summary = recipe.summary ? substitute(recipe.summary, scope, 'summary') : '';
+  return { name: recipe.name, workdir, stages: outcomes, summary };
+}

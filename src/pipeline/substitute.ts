@@ -1,0 +1,40 @@
+import { InvalidInputError } from '../core/errors/invalid-input-error.ts';
+
+/** Values available to `${…}` references while a recipe runs. */
+export interface SubstitutionScope {
+  workdir: string;
+  /** The running stage's own folder (`${dir}`). */
+  dir?: string;
+  vars: Record<string, string | number>;
+  /** Per finished stage: `dir` plus whatever the stage reported (e.g. `url` for serve). */
+  stages: Record<string, Record<string, string>>;
+}
+
+const REF = /\$\{([a-zA-Z0-9_.-]+)\}/g;
+
+/** Stage ids referenced as `${stages.ID.…}` in a string. */
+export function referencedStages(text: string): string[] {
+  return [...text.matchAll(REF)]
+    .map((m) => m[1] ?? '')
+    .filter((p) => p.startsWith('stages.'))
+    .map((p) => p.split('.')[1] ?? '');
+}
+
+/** Replace `${workdir}`, `${vars.X}` and `${stages.ID.KEY}` in a string; unknown references are an error. */
+export function substitute(text: string, scope: SubstitutionScope, where: string): string {
+  return text.replace(REF, (_, path: string) => {
+    const parts = path.split('.');
+    let value: string | number | undefined;
+    if (parts[0] === 'workdir' && parts.length === 1) value = scope.workdir;
+    else if (parts[0] === 'dir' && parts.length === 1) value = scope.dir;
+    else if (parts[0] === 'vars' && parts.length === 2) value = scope.vars[parts[1] ?? ''];
+    else if (parts[0] === 'stages' && parts.length === 3)
+      value = scope.stages[parts[1] ?? '']?.[parts[2] ?? ''];
+    if (value === undefined) {
+      throw new InvalidInputError(`Unknown reference \${${path}} in ${where}`, {
+        hint: 'use ${workdir}, ${dir}, ${vars.NAME} or ${stages.ID.dir|url} of an earlier stage',
+      });
+    }
+    return String(value);
+  });
+}
