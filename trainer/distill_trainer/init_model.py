@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import torch
-
 from . import __version__
 from .errors import WorkerError
-from .gguf_io import save_model
-from .model import LlamaModel
 from .presets import PRESETS, count_params, preset_config
 from .vocab import build_char_vocab
 
@@ -19,6 +15,11 @@ def init_model(
         raise WorkerError(
             "E_UNKNOWN_PRESET", f"unknown preset '{preset}'", f"use one of: {', '.join(PRESETS)}", exit_code=2
         )
+    import torch  # imported late: a bad preset fails in milliseconds, not after torch's import
+
+    from .gguf_io import save_model
+    from .model import LlamaModel
+
     vocab = build_char_vocab()
     config = preset_config(preset, len(vocab), context_length)
     torch.manual_seed(seed)
