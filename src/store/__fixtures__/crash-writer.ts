@@ -1,0 +1,19 @@
+// Child process of the crash-safety test: inserts batches of rows in a loop until killed.
+// argv: <store path> <rows per batch>. Prints "batch N" after each committed batch.
+import { openStore } from '../open-store.ts';
+import { makeSample } from './make-sample.ts';
+
+const [path, perBatchArg] = process.argv.slice(2);
+if (!path) throw new Error('usage: crash-writer <store> [rowsPerBatch]');
+const perBatch = Number(perBatchArg ?? 100);
+const store = openStore(path);
+const { run } = store.ensureRun({ name: 'crash', kind: 'generate' });
+let batch = Math.floor(store.countSamples(run.id) / perBatch);
+for (;;) {
+  const samples = Array.from({ length: perBatch }, (_, i) =>
+    makeSample({ runId: run.id, problemId: `b${batch}-p${i}`, meta: { batch }, reasoningChars: 2000 }),
+  );
+  store.insertSamples(samples);
+  process.stdout.write(`batch ${batch}\n`);
+  batch += 1;
+}

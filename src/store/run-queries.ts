@@ -1,0 +1,142 @@
+import type Database from 'better-sqlite3';
+import { z } from 'zod';
+import { InvalidInputError } from '../core/errors/invalid-input-error.ts';
+import { NotFoundError } from '../core/errors/not-found-error.ts';
+import { stableId } from '../core/hash.ts';
+import { readJson } from './json-column.ts';
+import {
+  type CreateRunInput,
+  type ListRunsOptions,
+  type Run,
+  RunStatusSchema,
+  type UpdateRunInput,
+} from './run-record.ts';
+import { now, prepared } from './statements.ts';
+
+interface RunRow {
+  id: string;
+  name: string;
+  kind: string;
+  status: string;
+  config: string;
+  summary: string;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
+const JsonObject = z.record(z.string(), z.unknown());
+const finalStatuses = new Set(['completed', 'failed', 'interrupted', 'stopped']);
+
+function toRun(row: RunRow): Run {
+  const where = `run ${row.name}`;
+  return {
+    id: row.id,
+    name: row.name,
+    kind: row.kind,
+    status: RunStatusSchema.parse(row.status),
+    config: readJson(row.config, JsonObject, `${where} config`),
+    summary: readJson(row.summary, JsonObject, `${where} summary`),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    finishedAt: row.finished_at,
+  };
+}
+
+/** The deterministic id of a run called `name`. */
+export function runIdFor(name: string): string {
+  return `run-${stableId('run', name)}`;
+}
+
+export function createRun(db: Database.Database, input: CreateRunInput): Run {
+  if (!input.name.trim()) throw new InvalidInputError('A run name must not be empty');
+  const id = input.id ?? runIdFor(input.name);
+  const at = now();
+  const status = RunStatusSchema.parse(input.status ?? 'pending');
+  const result = prepared(
+    db,
+    `INSERT OR IGNORE INTO runs (id, name, kind, status, config, summary, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, '{}', ?, ?)`,
+  ).run(id, input.name, input.kind, status, JSON.stringify(input.config ?? {}), at, at);
+  if (result.changes === 0) {
+    throw new InvalidInputError(`A run named '${input.name}' already exists`, {
+      hint: 'choose another name, or resume it with the same command',
+    });
+  }
+  return requireRun(db, id);
+}
+
+/** The run with this id or name, or undefined. */
+export function findRun(db: Database.Database, idOrName: string): Run | undefined {
+  const row = prepared<[string, string], RunRow>(
+    db,
+    'SELECT * FROM runs WHERE id = ? OR name = ? LIMIT 1',
+  ).get(idOrName, idOrName);
+  return row ? toRun(row) : undefined;
+}
+
+/** The run with this id or name; NotFoundError otherwise. */
+export function requireRun(db: Database.Database, idOrName: string): Run {
+  const run = findRun(db, idOrName);
+  if (!run) {
+    throw new NotFoundError('run', `No run '${idOrName}' in the store`, {
+      hint: 'list runs with `distill runs list`',
+    });
+  }
+  return run;
+}
+
+/** The existing run called `input.name` (same kind required), or a new one. For resumable commands. */
+export function ensureRun(db: Database.Database, input: CreateRunInput): { run: Run; created: boolean } {
+  return db
+    .transaction(() => {
+      const existing = findRun(db, input.name);
+      if (existing) {
+        if (existing.kind !== input.kind) {
+          throw new InvalidInputError(
+            `Run '${input.name}' exists with kind '${existing.kind}', not '${input.kind}'`,
+            { hint: 'choose another run name' },
+          );
+        }
+        return { run: existing, created: false };
+      }
+      return { run: createRun(db, input), created: true };
+    })
+    .immediate();
+}
+
+export function listRuns(db: Database.Database, options: ListRunsOptions = {}): Run[] {
+  const rows = prepared<[{ kind: string | null; status: string | null; limit: number }], RunRow>(
+    db,
+    `SELECT * FROM runs WHERE (@kind IS NULL OR kind = @kind) AND (@status IS NULL OR status = @status)
+     ORDER BY created_at DESC, name LIMIT @limit`,
+  ).all({ kind: options.kind ?? null, status: options.status ?? null, limit: options.limit ?? -1 });
+  return rows.map(toRun);
+}
+
+export function updateRun(db: Database.Database, idOrName: string, input: UpdateRunInput): Run {
+  return db
+    .transaction(() => {
+      const run = requireRun(db, idOrName);
+      const status = input.status ? RunStatusSchema.parse(input.status) : run.status;
+      const summary = { ...run.summary };
+      for (const [key, value] of Object.entries(input.summary ?? {})) {
+        if (value !== undefined) summary[key] = value;
+      }
+      const at = now();
+      const finishedAt = finalStatuses.has(status) ? (input.status ? at : run.finishedAt) : null;
+      prepared(
+        db,
+        'UPDATE runs SET status = ?, summary = ?, config = ?, updated_at = ?, finished_at = ? WHERE id = ?',
+      ).run(
+        status,
+        JSON.stringify(summary),
+        JSON.stringify(input.config ?? run.config),
+        at,
+        finishedAt,
+        run.id,
+      );
+      return requireRun(db, run.id);
+    })
+    .immediate();
+}

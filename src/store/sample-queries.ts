@@ -1,0 +1,213 @@
+import type Database from 'better-sqlite3';
+import { NotFoundError } from '../core/errors/not-found-error.ts';
+import type { TrainPolicy } from '../core/provenance.ts';
+import { type FilterResult, type Sample, SampleSchema } from '../core/sample.ts';
+import type { FinishReason } from '../core/trace.ts';
+import { validate } from '../core/validate.ts';
+import { type Verdict, VerdictSchema } from '../core/verdict.ts';
+import { saveFilterRows } from './filter-queries.ts';
+import { type FilterRow, type SampleRow, sampleColumns, toFilterResult, toSample } from './sample-row.ts';
+import { now, prepared } from './statements.ts';
+
+/** Which samples of a run to read. Every field is optional; all given ones must hold. */
+export interface SampleWhere {
+  /** Only samples with a verdict (true) or without one (false). */
+  hasVerdict?: boolean;
+  /** Only samples whose verdict says correct (true) or wrong (false). */
+  correct?: boolean;
+  finishReason?: FinishReason;
+  trainPolicy?: TrainPolicy;
+  /** Only samples none of whose filter results failed (true), or with at least one failure (false). */
+  passedFilters?: boolean;
+  problemIds?: readonly string[];
+}
+
+/** Options of `Store.iterateSamples`. */
+export interface IterateSamplesOptions {
+  /** Rows read per query; the connection is free for writes between batches. Defaults to 500. */
+  batchSize?: number;
+  where?: SampleWhere;
+  /** Attach each sample's filter results. Defaults to true. */
+  withFilters?: boolean;
+  /** Stops the iteration between batches. */
+  signal?: AbortSignal;
+}
+
+/** A sample's verdict to store (see `Store.setVerdicts`). */
+export interface VerdictUpdate {
+  sampleId: string;
+  verdict: Verdict;
+}
+
+function whereSql(where: SampleWhere = {}): { sql: string; params: unknown[] } {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  if (where.hasVerdict !== undefined)
+    parts.push(where.hasVerdict ? 'verdict IS NOT NULL' : 'verdict IS NULL');
+  if (where.correct !== undefined) {
+    parts.push('correct = ?');
+    params.push(where.correct ? 1 : 0);
+  }
+  if (where.finishReason !== undefined) {
+    parts.push('finish_reason = ?');
+    params.push(where.finishReason);
+  }
+  if (where.trainPolicy !== undefined) {
+    parts.push('train_policy = ?');
+    params.push(where.trainPolicy);
+  }
+  if (where.passedFilters !== undefined) {
+    parts.push(
+      `${where.passedFilters ? 'NOT ' : ''}EXISTS (SELECT 1 FROM filter_results f WHERE f.sample_id = samples.id AND f.passed = 0)`,
+    );
+  }
+  if (where.problemIds !== undefined) {
+    parts.push('problem_id IN (SELECT value FROM json_each(?))');
+    params.push(JSON.stringify(where.problemIds));
+  }
+  return { sql: parts.map((p) => ` AND ${p}`).join(''), params };
+}
+
+const insertSql = `INSERT OR IGNORE INTO samples
+  (id, run_id, problem_id, sample_idx, problem, trace, provenance, content_sha256, verdict, created_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+/** Insert samples in ONE transaction; rows whose key exists are skipped. Returns how many were new. */
+export function insertSamples(db: Database.Database, samples: readonly Sample[]): number {
+  const valid = samples.map((s) => validate(SampleSchema, s, `sample ${s.id}`));
+  const at = now();
+  const insert = prepared(db, insertSql);
+  const write = db.transaction(() => {
+    let inserted = 0;
+    for (const s of valid) {
+      const verdict = s.verdict ? JSON.stringify(s.verdict) : null;
+      const { changes } = insert.run(
+        s.id,
+        s.runId,
+        s.problem.id,
+        s.sampleIdx,
+        JSON.stringify(s.problem),
+        JSON.stringify(s.trace),
+        JSON.stringify(s.provenance),
+        s.contentSha256,
+        verdict,
+        at,
+      );
+      if (changes === 0) continue;
+      inserted += 1;
+      if (s.filters.length > 0)
+        saveFilterRows(
+          db,
+          s.filters.map((f) => ({ sampleId: s.id, ...f })),
+        );
+    }
+    return inserted;
+  });
+  try {
+    return write.immediate();
+  } catch (error) {
+    if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
+      throw new NotFoundError('run', 'A sample refers to a run that is not in the store', {
+        cause: error,
+        hint: 'create the run with Store.createRun/ensureRun before inserting its samples',
+      });
+    }
+    throw error;
+  }
+}
+
+export function hasSample(db: Database.Database, key: string): boolean {
+  return prepared(db, 'SELECT 1 FROM samples WHERE id = ?').get(key) !== undefined;
+}
+
+/** The keys of every sample stored for the run (for resuming: these are never requested again). */
+export function completedKeys(db: Database.Database, runId: string): Set<string> {
+  const rows = prepared<[string], string>(db, 'SELECT id FROM samples WHERE run_id = ?').pluck().all(runId);
+  return new Set(rows);
+}
+
+export function countSamples(db: Database.Database, runId: string, where?: SampleWhere): number {
+  const filter = whereSql(where);
+  return prepared(db, `SELECT count(*) FROM samples WHERE run_id = ?${filter.sql}`)
+    .pluck()
+    .get(runId, ...filter.params) as number;
+}
+
+function filtersOf(db: Database.Database, ids: string[]): Map<string, FilterResult[]> {
+  const byId = new Map<string, FilterResult[]>();
+  if (ids.length === 0) return byId;
+  const rows = prepared<[string], FilterRow>(
+    db,
+    `SELECT sample_id, name, version, params, passed, matches FROM filter_results
+     WHERE sample_id IN (SELECT value FROM json_each(?)) ORDER BY sample_id, name`,
+  ).all(JSON.stringify(ids));
+  for (const row of rows) {
+    const list = byId.get(row.sample_id) ?? [];
+    list.push(toFilterResult(row));
+    byId.set(row.sample_id, list);
+  }
+  return byId;
+}
+
+export function getSample(db: Database.Database, key: string): Sample | undefined {
+  const row = prepared<[string], SampleRow>(db, `SELECT ${sampleColumns} FROM samples WHERE id = ?`).get(key);
+  return row ? toSample(row, filtersOf(db, [row.id]).get(row.id) ?? []) : undefined;
+}
+
+/**
+ * A run's samples in insertion order, read `batchSize` rows per query (keyset pagination), so memory stays flat
+ * and the connection is free for writes (e.g. `setVerdicts`) between batches.
+ */
+export function* iterateSampleBatches(
+  db: Database.Database,
+  runId: string,
+  options: IterateSamplesOptions = {},
+): Generator<Sample[]> {
+  const batchSize = Math.max(1, options.batchSize ?? 500);
+  const filter = whereSql(options.where);
+  const page = prepared<unknown[], SampleRow>(
+    db,
+    `SELECT ${sampleColumns} FROM samples WHERE run_id = ? AND seq > ?${filter.sql} ORDER BY seq LIMIT ?`,
+  );
+  let after = 0;
+  for (;;) {
+    options.signal?.throwIfAborted();
+    const rows = page.all(runId, after, ...filter.params, batchSize);
+    if (rows.length === 0) return;
+    after = rows.at(-1)!.seq;
+    const filters =
+      options.withFilters === false
+        ? undefined
+        : filtersOf(
+            db,
+            rows.map((r) => r.id),
+          );
+    yield rows.map((row) => toSample(row, filters?.get(row.id) ?? []));
+    if (rows.length < batchSize) return;
+  }
+}
+
+/** Like `iterateSampleBatches`, one sample at a time. */
+export function* iterateSamples(
+  db: Database.Database,
+  runId: string,
+  options: IterateSamplesOptions = {},
+): Generator<Sample> {
+  for (const batch of iterateSampleBatches(db, runId, options)) yield* batch;
+}
+
+/** Store verdicts in one transaction. Returns how many samples were updated (unknown ids are skipped). */
+export function setVerdicts(db: Database.Database, updates: readonly VerdictUpdate[]): number {
+  const valid = updates.map((u) => ({
+    sampleId: u.sampleId,
+    verdict: validate(VerdictSchema, u.verdict, `verdict of sample ${u.sampleId}`),
+  }));
+  const update = prepared(db, 'UPDATE samples SET verdict = ? WHERE id = ?');
+  return db
+    .transaction(() => {
+      let changed = 0;
+      for (const u of valid) changed += update.run(JSON.stringify(u.verdict), u.sampleId).changes;
+      return changed;
+    })
+    .immediate();
+}
