@@ -103,7 +103,7 @@ export async function runEval(options: RunEvalOptions): Promise<TimedSampleRow[]
         slice.map((j) => requestFor(j.problem, options.settings, j.sampleIdx, budget)),
         options.signal ? { signal: options.signal } : {},
       );
-      traces.forEach((t, i) => finish(start + i, t));
+      for (const [i, t] of traces.entries()) finish(start + i, t);
     }
     return rows;
   }
