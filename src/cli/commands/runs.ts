@@ -1,0 +1,119 @@
+import { existsSync } from 'node:fs';
+import { defineCommand } from 'citty';
+import { StoreError } from '../../core/errors/store-error.ts';
+import type { RunReport } from '../../store/run-report.ts';
+import { resolveStorePath } from '../../store/store-path.ts';
+import { jsonArg } from '../args.ts';
+import { emit } from '../output.ts';
+import { openStoreFromArgs, storeArg } from './_store.ts';
+
+function duration(ms: number | null): string {
+  if (ms === null) return '-';
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+  return rows
+    .map((r) =>
+      r
+        .map((cell, c) => cell.padEnd(widths[c]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+function renderReport(r: RunReport): string {
+  const failed = Object.entries(r.counts.failed)
+    .map(([kind, c]) => `${kind} ${c.events} (gave up ${c.gaveUp})`)
+    .join(', ');
+  return [
+    `${r.name}  (${r.id})`,
+    `  kind       ${r.kind}, ${r.status}`,
+    `  teacher    ${r.teacher ?? '-'}`,
+    `  settings   ${JSON.stringify(r.settings)}`,
+    `  samples    ${r.counts.completed}${r.counts.requested === null ? '' : ` / ${r.counts.requested} requested`}, duplicates ${r.counts.duplicates}`,
+    `  verdicts   ${r.counts.withVerdict} (${r.counts.correct} correct)`,
+    `  failures   ${failed || 'none'}${r.counts.unresolved ? `; ${r.counts.unresolved} request(s) still missing` : ''}`,
+    `  tokens     ${r.tokens.total} (input ${r.tokens.input}, reasoning ${r.tokens.reasoning}, output ${r.tokens.output})`,
+    `  cost       ${r.costUsd === null ? '-' : `$${r.costUsd.toFixed(4)}`}`,
+    `  wall time  ${duration(r.wallMs)}`,
+    `  created    ${r.createdAt}${r.finishedAt ? `, finished ${r.finishedAt}` : ''}`,
+  ].join('\n');
+}
+
+const list = defineCommand({
+  meta: { name: 'list', description: 'List runs in the store, newest first' },
+  args: {
+    ...jsonArg,
+    ...storeArg,
+    kind: { type: 'string', description: 'Only runs of this kind (generate, eval, curate, train…)' },
+  },
+  run: ({ args }) => {
+    if (!existsSync(resolveStorePath({ flag: args.store }))) {
+      emit(args.json, [], () => `No runs yet (no store at ${resolveStorePath({ flag: args.store })}).`);
+      return;
+    }
+    using store = openStoreFromArgs(args);
+    const runs = store
+      .listRuns(args.kind ? { kind: args.kind } : {})
+      .map((run) => ({ ...run, samples: store.countSamples(run.id) }));
+    emit(args.json, runs, () =>
+      runs.length === 0
+        ? 'No runs yet.'
+        : table([
+            ['NAME', 'KIND', 'STATUS', 'SAMPLES', 'CREATED'],
+            ...runs.map((r) => [r.name, r.kind, r.status, String(r.samples), r.createdAt]),
+          ]),
+    );
+  },
+});
+
+const show = defineCommand({
+  meta: {
+    name: 'show',
+    description: 'Show a run: teacher, settings, counts, failures, tokens, cost, wall time',
+  },
+  args: {
+    ...jsonArg,
+    ...storeArg,
+    run: { type: 'positional', description: 'Run name or id', required: true },
+  },
+  run: ({ args }) => {
+    using store = openStoreFromArgs(args, { mustExist: true });
+    const report = store.runReport(args.run);
+    emit(args.json, report, () => renderReport(report));
+  },
+});
+
+const check = defineCommand({
+  meta: { name: 'check', description: 'Check the store file: SQLite integrity and foreign keys' },
+  args: { ...jsonArg, ...storeArg },
+  run: ({ args }) => {
+    using store = openStoreFromArgs(args, { mustExist: true });
+    const result = store.integrityCheck();
+    if (result !== 'ok') {
+      throw new StoreError(
+        `Store ${store.path} has ${result.length} problem(s): ${result.slice(0, 3).join('; ')}`,
+        {
+          hint: 'restore from a copy, or export what is readable and start a new store',
+        },
+      );
+    }
+    emit(
+      args.json,
+      { path: store.path, integrity: 'ok', schemaVersion: store.schemaVersion },
+      () => `${store.path}: ok (schema ${store.schemaVersion})`,
+    );
+  },
+});
+
+/** `distill runs`: inspect generation, evaluation, curation and training runs in the store. */
+export const command = defineCommand({
+  meta: { name: 'runs', description: 'Inspect runs in the store (list, show, check)' },
+  subCommands: { list, show, check },
+});
