@@ -1,0 +1,73 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serveStatic } from '@hono/node-server/serve-static';
+import type { Hono } from 'hono';
+import { SetupError } from '../core/errors/setup-error.ts';
+
+/** The `web/` folder of this checkout (sources and `dist/`). */
+export const WEB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../web');
+
+/** Where `npm run build:web` writes the UI. */
+export const WEB_DIST = join(WEB_DIR, 'dist');
+
+/** True when a built UI is present in `root`. */
+export function hasWebBuild(root = WEB_DIST): boolean {
+  return existsSync(join(root, 'index.html'));
+}
+
+/**
+ * Build the web UI with Vite when `web/dist` is missing (first `distill serve`). Vite is a dev dependency:
+ * without it this throws a SetupError saying how to build the UI.
+ */
+export async function ensureWebBuild(options: { webDir?: string } = {}): Promise<{ built: boolean }> {
+  const webDir = options.webDir ?? WEB_DIR;
+  if (hasWebBuild(join(webDir, 'dist'))) return { built: false };
+  let vite: typeof import('vite');
+  try {
+    vite = await import('vite');
+  } catch (cause) {
+    throw new SetupError('The web UI is not built and Vite is not installed', {
+      cause,
+      hint: 'run `npm install` then `npm run build:web` in the Distill checkout',
+    });
+  }
+  try {
+    await vite.build({ root: webDir, configFile: join(webDir, 'vite.config.ts'), logLevel: 'warn' });
+  } catch (cause) {
+    throw new SetupError(`Building the web UI failed: ${(cause as Error).message}`, {
+      cause,
+      hint: 'run `npm run build:web` to see the full error',
+    });
+  }
+  return { built: true };
+}
+
+const MISSING_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Distill: web UI not built</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body style="font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem">
+<h1>The Distill web UI is not built</h1>
+<p>The API works (try <code>GET /v1/models</code>), but <code>web/dist/</code> is missing.</p>
+<p>Build it once with <code>npm run build:web</code> in the Distill checkout, then reload this page.</p>
+</body></html>`;
+
+/** Serve the built UI at `/`, or a page explaining how to build it (503) when `root` has none. */
+export function mountWebUi(app: Hono, root: string): void {
+  app.get('*', async (c, next) => {
+    if (hasWebBuild(root)) return next();
+    if (c.req.path !== '/' && c.req.path !== '/index.html') return next();
+    return c.html(MISSING_PAGE, 503);
+  });
+  app.use(
+    '*',
+    serveStatic({
+      root: relative(process.cwd(), root) || '.',
+      onFound: (path, c) => {
+        c.header(
+          'cache-control',
+          path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+        );
+      },
+    }),
+  );
+}
