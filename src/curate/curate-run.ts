@@ -1,0 +1,98 @@
+import { InvalidInputError } from '../core/errors/invalid-input-error.ts';
+import type { Sample } from '../core/sample.ts';
+import type { Verdict } from '../core/verdict.ts';
+import { clearCuration, saveCurationDecisions, saveCurationSummary } from '../store/curate-queries.ts';
+import type { Store } from '../store/store.ts';
+import type { CurationSummary } from './curation-summary.ts';
+import { Curator, type CuratorOptions } from './curator.ts';
+import type { DecontaminationOptions } from './decontaminate.ts';
+import type { DedupOptions } from './dedup.ts';
+import { type NamedEvalSetLoader, resolveEvalSets } from './eval-sets.ts';
+import { buildFilters, FILTER_NAMES, type FilterOptions } from './filters/index.ts';
+import type { KeepPolicy, PerPromptPolicy } from './rejection.ts';
+
+/** Names of every check curation stores as a FilterResult (cleared when a run is curated again). */
+export const CURATION_CHECK_NAMES = [...FILTER_NAMES, 'decontamination', 'dedup-prompt', 'dedup-trace'];
+
+export interface CurateRunOptions {
+  /** Defaults to `correct`. */
+  keep?: KeepPolicy;
+  /** Defaults to `all`. */
+  perPrompt?: PerPromptPolicy;
+  /** Filter names, in order. Defaults to all of {@link FILTER_NAMES}. */
+  filters?: readonly string[];
+  filterOptions?: FilterOptions;
+  /** Eval set names (`gsm8k`, `math500`, `builtin-eval`) or JSONL files. Defaults to none. */
+  decontaminate?: readonly string[];
+  decontamination?: DecontaminationOptions;
+  promptDedup?: DedupOptions;
+  traceDedup?: DedupOptions;
+  /** Loads named eval sets. Required when `decontaminate` names one. */
+  loadEvalSet?: NamedEvalSetLoader;
+  /** Verdict for one sample, or null without gold. Defaults to keeping the stored verdicts. */
+  verify?: (sample: Sample) => Verdict | null;
+  /** Samples read and written per batch. Defaults to 1000. */
+  batchSize?: number;
+  /** Called after each batch with the samples done so far and the total. */
+  onProgress?: (done: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * Curate a stored run: verify, filter, decontaminate, dedup and select, storing every check result on its sample
+ * and the keep/drop decisions for export. Re-running replaces the earlier curation (idempotent).
+ */
+export async function curateRun(
+  store: Store,
+  runIdOrName: string,
+  options: CurateRunOptions = {},
+): Promise<CurationSummary> {
+  const run = store.requireRun(runIdOrName);
+  const evalSets = await resolveEvalSets(options.decontaminate ?? [], async (name) => {
+    if (!options.loadEvalSet)
+      throw new InvalidInputError(`Eval set '${name}' needs a loader`, {
+        hint: 'pass loadEvalSet (src/tasks)',
+      });
+    return options.loadEvalSet(name);
+  });
+  const curatorOptions: CuratorOptions = {
+    runId: run.id,
+    keep: options.keep ?? 'correct',
+    perPrompt: options.perPrompt ?? 'all',
+    filters: buildFilters(options.filters ?? FILTER_NAMES, options.filterOptions),
+    evalSets,
+    ...(options.decontamination ? { decontamination: options.decontamination } : {}),
+    ...(options.promptDedup ? { promptDedup: options.promptDedup } : {}),
+    ...(options.traceDedup ? { traceDedup: options.traceDedup } : {}),
+    ...(options.verify ? { verify: options.verify } : {}),
+  };
+  const curator = new Curator(curatorOptions);
+  const total = store.countSamples(run.id);
+  store.transaction(() => clearCuration(store.db, run.id, CURATION_CHECK_NAMES));
+  let done = 0;
+  for (const batch of store.iterateSampleBatches(run.id, {
+    batchSize: options.batchSize ?? 1000,
+    withFilters: false,
+    ...(options.signal ? { signal: options.signal } : {}),
+  })) {
+    const checks = batch.map((s) => curator.add(s));
+    store.transaction(() => {
+      const verdicts = checks.flatMap((c) =>
+        c.verdict ? [{ sampleId: c.sampleId, verdict: c.verdict }] : [],
+      );
+      if (verdicts.length > 0) store.setVerdicts(verdicts);
+      store.saveFilterResults(checks.flatMap((c) => c.filters.map((f) => ({ sampleId: c.sampleId, ...f }))));
+    });
+    done += batch.length;
+    options.onProgress?.(done, total);
+    // Let the event loop breathe (progress rendering, signals) between batches.
+    await new Promise<void>((r) => setImmediate(r));
+  }
+  options.signal?.throwIfAborted();
+  const { decisions, summary } = curator.finish();
+  store.transaction(() => {
+    saveCurationDecisions(store.db, run.id, decisions);
+    saveCurationSummary(store.db, run.id, summary.options, summary as unknown as Record<string, unknown>);
+  });
+  return summary;
+}
