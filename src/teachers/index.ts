@@ -1,0 +1,13 @@
+export { AnthropicTeacher, type AnthropicTeacherOptions } from './anthropic/anthropic-teacher.ts';
+export { type ApiKeyOptions, DEFAULT_KEY_ENV, resolveApiKey } from './api-keys.ts';
+export { BaseTeacher, type RawExtras } from './base-teacher.ts';
+export { type CreateTeacherOptions, createTeacher } from './create-teacher.ts';
+export { ChatModelTeacher } from './gguf/chat-model-teacher.ts';
+export { InlineThinkSplitter } from './inline-think.ts';
+export { OllamaTeacher, type OllamaTeacherOptions } from './ollama/ollama-teacher.ts';
+export { OpenAIChatTeacher, type OpenAIChatTeacherOptions } from './openai-chat/openai-chat-teacher.ts';
+export { costOf, lookupPrice } from './prices.ts';
+export { httpError, retryAfterMs, toProviderError } from './provider-errors.ts';
+export type { GenerateOptions, Price, Teacher, TeacherInfo } from './teacher.ts';
+export { resolveTerms, TERMS, type TermsRecord, termsRef } from './terms/index.ts';
+export { parseTeacherUri, redact, type TeacherUri } from './uri.ts';

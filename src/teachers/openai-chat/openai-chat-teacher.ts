@@ -1,0 +1,248 @@
+import OpenAI from 'openai';
+import type { ChatRequest } from '../../core/chat-model.ts';
+import { ProviderError } from '../../core/errors/provider-error.ts';
+import type { StreamPart } from '../../core/stream-part.ts';
+import { BaseTeacher, type RawExtras } from '../base-teacher.ts';
+import { InlineThinkSplitter } from '../inline-think.ts';
+import { PartWriter } from '../part-writer.ts';
+import { abortError, httpError, toProviderError } from '../provider-errors.ts';
+import type { TeacherInfo } from '../teacher.ts';
+import { DetailsAccumulator, detailsText, mapFinishReason } from './reasoning.ts';
+import { type ChatChunk, ChatChunkSchema, ChatCompletionSchema } from './schemas.ts';
+
+export interface OpenAIChatTeacherOptions {
+  info: TeacherInfo;
+  baseUrl: string;
+  /** Sent as `Authorization: Bearer`. Defaults to a placeholder for local servers that need none. */
+  apiKey?: string;
+  /** Extra headers (Azure `api-key`, OpenRouter attribution). Defaults to none. */
+  headers?: Record<string, string>;
+  /** Query parameters on every request (Azure `api-version`). Defaults to none. */
+  query?: Record<string, string>;
+  /** Stream the reply (SSE). Defaults to true. */
+  stream?: boolean;
+  /** Provider-specific body fields for a request (thinking switches). Defaults to none. */
+  extraBody?: (request: ChatRequest) => Record<string, unknown>;
+  /** `max_tokens` (most servers) or `max_completion_tokens` (OpenAI o-series). Defaults to `max_tokens`. */
+  maxTokensField?: 'max_tokens' | 'max_completion_tokens';
+  /** Where inline `<think>` content starts when no reasoning field is used. Defaults to `auto`. */
+  inlineThinkStart?: 'auto' | 'thinking' | 'answer';
+  /** fetch implementation (tests, custom dispatchers). Defaults to the global fetch. */
+  fetch?: typeof fetch;
+}
+
+/**
+ * Every OpenAI Chat Completions dialect: DeepSeek, Azure AI Foundry, OpenRouter, OpenAI, and OpenAI-compatible
+ * servers (vLLM, SGLang, llama-server, LM Studio, Ollama /v1, distill serve). The `openai` client does the HTTP
+ * and SSE; the reasoning fields it does not type (`reasoning_content`, `reasoning`, `reasoning_details`, inline
+ * `<think>`) are read here from the raw chunks, validated with zod.
+ */
+export class OpenAIChatTeacher extends BaseTeacher {
+  readonly info: TeacherInfo;
+  private readonly client: OpenAI;
+  private model: string;
+
+  constructor(private readonly options: OpenAIChatTeacherOptions) {
+    super();
+    this.info = options.info;
+    this.model = options.info.modelId;
+    this.client = new OpenAI({
+      apiKey: options.apiKey ?? 'no-key',
+      baseURL: options.baseUrl,
+      maxRetries: 0,
+      timeout: 3_600_000,
+      logLevel: 'off',
+      ...(options.headers ? { defaultHeaders: options.headers } : {}),
+      ...(options.query ? { defaultQuery: options.query } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+  }
+
+  protected async *parts(
+    request: ChatRequest,
+    signal: AbortSignal | undefined,
+    raw: RawExtras,
+  ): AsyncIterable<StreamPart> {
+    const stream = this.options.stream ?? true;
+    const body: Record<string, unknown> = {
+      model: await this.resolveModel(signal),
+      messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
+      ...(request.maxTokens ? { [this.options.maxTokensField ?? 'max_tokens']: request.maxTokens } : {}),
+      ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+      ...(request.topP !== undefined ? { top_p: request.topP } : {}),
+      ...(request.seed !== undefined ? { seed: request.seed } : {}),
+      ...(request.stop?.length ? { stop: request.stop } : {}),
+      ...(this.options.extraBody?.(request) ?? {}),
+      stream,
+      ...(stream ? { stream_options: { include_usage: true } } : {}),
+    };
+    let response: unknown;
+    try {
+      response = await this.client.chat.completions.create(body as never, signal ? { signal } : {});
+    } catch (error) {
+      throw this.mapError(error, signal);
+    }
+    if (stream) yield* this.fromStream(response as AsyncIterable<unknown>, signal, raw);
+    else yield* this.fromCompletion(response, raw);
+  }
+
+  private async *fromStream(
+    chunks: AsyncIterable<unknown>,
+    signal: AbortSignal | undefined,
+    raw: RawExtras,
+  ): AsyncIterable<StreamPart> {
+    const writer = new PartWriter();
+    let inline: InlineThinkSplitter | undefined;
+    const details = new DetailsAccumulator();
+    let reasoningField: string | undefined;
+    let finishReason: string | undefined;
+    let usage: ChatChunk['usage'];
+    let contentSeen = false;
+    try {
+      for await (const value of chunks) {
+        const parsed = ChatChunkSchema.safeParse(value);
+        if (!parsed.success)
+          throw new ProviderError(
+            'malformed',
+            `Unexpected chunk shape: ${parsed.error.issues[0]?.message ?? ''}`,
+          );
+        const chunk = parsed.data;
+        if (chunk.usage) usage = chunk.usage;
+        if (chunk.system_fingerprint) raw.systemFingerprint = chunk.system_fingerprint;
+        if (chunk.model) raw.model = chunk.model;
+        const choice = chunk.choices?.[0];
+        if (!choice) continue;
+        const delta = choice.delta;
+        if (delta) {
+          details.add(delta.reasoning_details);
+          const r = delta.reasoning_content ?? delta.reasoning ?? detailsText(delta.reasoning_details);
+          if (r) {
+            reasoningField ??=
+              delta.reasoning_content != null
+                ? 'reasoning_content'
+                : delta.reasoning != null
+                  ? 'reasoning'
+                  : 'reasoning_details';
+            yield* writer.reasoning(r);
+          }
+          if (delta.content) {
+            contentSeen = true;
+            // After a reasoning field, content is answer (stray tags are still dropped); else thinking is inline.
+            inline ??= new InlineThinkSplitter(
+              reasoningField ? 'answer' : (this.options.inlineThinkStart ?? 'auto'),
+            );
+            const segments = inline.push(delta.content);
+            for (const s of segments)
+              yield* s.kind === 'reasoning' ? writer.reasoning(s.text) : writer.text(s.text);
+          }
+        }
+        if (choice.finish_reason) finishReason = choice.finish_reason;
+      }
+    } catch (error) {
+      throw this.mapError(error, signal);
+    }
+    if (signal?.aborted) throw abortError(signal);
+    inline ??= new InlineThinkSplitter('answer');
+    for (const s of inline.end())
+      yield* s.kind === 'reasoning' ? writer.reasoning(s.text) : writer.text(s.text);
+    this.keepExtras(raw, reasoningField, details, inline, contentSeen, usage);
+    if (!finishReason) throw new ProviderError('truncated', 'The stream ended before a finish_reason');
+    yield* writer.finish(
+      mapFinishReason(finishReason),
+      writer.usage({
+        input: usage?.prompt_tokens,
+        completion: usage?.completion_tokens,
+        reasoning: usage?.completion_tokens_details?.reasoning_tokens,
+      }),
+    );
+  }
+
+  private *fromCompletion(value: unknown, raw: RawExtras): Iterable<StreamPart> {
+    const parsed = ChatCompletionSchema.safeParse(value);
+    if (!parsed.success)
+      throw new ProviderError(
+        'malformed',
+        `Unexpected response shape: ${parsed.error.issues[0]?.message ?? ''}`,
+      );
+    const { choices, usage, model, system_fingerprint } = parsed.data;
+    const choice = choices[0]!;
+    const m = choice.message;
+    if (model) raw.model = model;
+    if (system_fingerprint) raw.systemFingerprint = system_fingerprint;
+    const writer = new PartWriter();
+    const details = new DetailsAccumulator();
+    details.add(m.reasoning_details);
+    const reasoning = m.reasoning_content ?? m.reasoning ?? detailsText(m.reasoning_details);
+    const reasoningField = reasoning
+      ? m.reasoning_content != null
+        ? 'reasoning_content'
+        : m.reasoning != null
+          ? 'reasoning'
+          : 'reasoning_details'
+      : undefined;
+    yield* writer.reasoning(reasoning);
+    const inline = new InlineThinkSplitter(
+      reasoningField ? 'answer' : (this.options.inlineThinkStart ?? 'auto'),
+    );
+    const content = m.content ?? '';
+    for (const s of [...inline.push(content), ...inline.end()])
+      yield* s.kind === 'reasoning' ? writer.reasoning(s.text) : writer.text(s.text);
+    this.keepExtras(raw, reasoningField, details, inline, content.length > 0, usage);
+    if (!choice.finish_reason) throw new ProviderError('truncated', 'The response has no finish_reason');
+    yield* writer.finish(
+      mapFinishReason(choice.finish_reason),
+      writer.usage({
+        input: usage?.prompt_tokens,
+        completion: usage?.completion_tokens,
+        reasoning: usage?.completion_tokens_details?.reasoning_tokens,
+      }),
+    );
+  }
+
+  private keepExtras(
+    raw: RawExtras,
+    reasoningField: string | undefined,
+    details: DetailsAccumulator,
+    inline: InlineThinkSplitter,
+    contentSeen: boolean,
+    usage: unknown,
+  ): void {
+    const s = inline.stats;
+    const inlineUsed = contentSeen && (s.missingOpenTag || s.cutMidTag || s.strayCloseTags > 0);
+    raw.reasoningField = reasoningField ?? (contentSeen ? 'inline' : 'none');
+    if (details.size > 0) raw.reasoningDetails = details.toJSON();
+    if (inlineUsed) raw.inlineThink = { ...s };
+    if (usage) raw.usage = usage;
+  }
+
+  private async resolveModel(signal: AbortSignal | undefined): Promise<string> {
+    if (this.model) return this.model;
+    try {
+      const page = await this.client.models.list(signal ? { signal } : {});
+      const first = page.data[0]?.id;
+      if (!first)
+        throw new ProviderError('bad-request', 'The server lists no models', {
+          hint: 'name one with #MODEL',
+        });
+      this.model = first;
+      return first;
+    } catch (error) {
+      throw this.mapError(error, signal);
+    }
+  }
+
+  private mapError(error: unknown, signal: AbortSignal | undefined): ProviderError {
+    if (error instanceof ProviderError) return error;
+    if (signal?.aborted) return abortError(signal);
+    if (error instanceof OpenAI.APIError && error.status !== undefined)
+      return httpError(error.status, error.message, error.headers, error.error);
+    if (error instanceof OpenAI.APIError && error.status === undefined) {
+      // An error object sent inside the stream (OpenRouter, vLLM): the server failed mid-reply.
+      return new ProviderError('server', `Provider error in stream: ${error.message}`.slice(0, 500));
+    }
+    if (error instanceof OpenAI.APIConnectionTimeoutError)
+      return new ProviderError('timeout', 'The request timed out');
+    if (error instanceof OpenAI.APIConnectionError) return toProviderError(error.cause ?? error, signal);
+    return toProviderError(error, signal);
+  }
+}

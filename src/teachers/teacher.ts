@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import type { ChatModel, ChatRequest } from '../core/chat-model.ts';
+import type { Trace } from '../core/trace.ts';
+
+/** USD per million tokens. `reasoning` defaults to the output price (most APIs bill thinking as output). */
+export const PriceSchema = z.object({
+  input: z.number().min(0),
+  output: z.number().min(0),
+  reasoning: z.number().min(0).optional(),
+});
+export type Price = z.infer<typeof PriceSchema>;
+
+/** Who the teacher is: what goes into every sample's provenance and the run record. Never holds a key. */
+export interface TeacherInfo {
+  /** The URI it was created from (validated to carry no credentials). */
+  uri: string;
+  /** Adapter family: `deepseek`, `azure`, `openai-compatible`, `openai`, `ollama`, `openrouter`, `anthropic`, `gguf`. */
+  provider: string;
+  /** Model name as the provider knows it (deployment name for Azure). */
+  modelId: string;
+  access: 'api' | 'self_hosted';
+  /** Key into the terms registry (src/teachers/terms). */
+  termsId: string;
+  /** Weights hash (gguf) or provider-reported version, when known. */
+  versionOrWeightsSha?: string;
+  /** Price used for cost accounting (overridable per teacher in the config). */
+  price: Price;
+}
+
+export interface GenerateOptions {
+  signal?: AbortSignal;
+}
+
+/** A ChatModel that knows who it is, and that can collect one full reply into a `Trace`. */
+export interface Teacher extends ChatModel {
+  readonly info: TeacherInfo;
+  /** Run one request to the end. Throws `ProviderError` on any failure (kind says which). */
+  generate(request: ChatRequest, options?: GenerateOptions): Promise<Trace>;
+}
