@@ -1,5 +1,6 @@
 // Child process of the crash-safety test: inserts batches of rows in a loop until killed.
-// argv: <store path> <rows per batch>. Prints "batch N" after each committed batch.
+// argv: <store path> <rows per batch>. Prints "begin N" just before each batched write and "batch N" after its
+// commit, so the parent can aim its SIGKILL inside the transaction.
 import { openStore } from '../open-store.ts';
 import { makeSample } from './make-sample.ts';
 
@@ -13,6 +14,7 @@ for (;;) {
   const samples = Array.from({ length: perBatch }, (_, i) =>
     makeSample({ runId: run.id, problemId: `b${batch}-p${i}`, meta: { batch }, reasoningChars: 2000 }),
   );
+  process.stdout.write(`begin ${batch}\n`);
   store.insertSamples(samples);
   process.stdout.write(`batch ${batch}\n`);
   batch += 1;
