@@ -4,9 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCommand } from 'citty';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { makeSample } from '../../store/__fixtures__/make-sample.ts';
 import { openStore } from '../../store/open-store.ts';
+import { command } from './runs.ts';
 
 const bin = fileURLToPath(new URL('../../../bin/distill.mjs', import.meta.url));
 const exec = promisify(execFile);
@@ -51,16 +53,23 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('distill runs', () => {
-  it('lists runs and shows one as JSON', async () => {
-    const listed = await distill('runs', 'list', '--store', path, '--json');
-    expect(listed.code).toBe(0);
-    const runs = JSON.parse(listed.stdout) as Array<{ name: string; samples: number }>;
-    expect(runs.map((r) => [r.name, r.samples]).sort()).toEqual([
-      ['eval-1', 0],
-      ['gen-1', 6],
-    ]);
+/** Run `distill runs …` in process and return what it printed on stdout. */
+async function inProcess(...rawArgs: string[]): Promise<string> {
+  let out = '';
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    out += String(chunk);
+    return true;
+  });
+  try {
+    await runCommand(command, { rawArgs });
+  } finally {
+    spy.mockRestore();
+  }
+  return out;
+}
 
+describe('distill runs', () => {
+  it('shows a run as JSON through the real CLI entry point', async () => {
     const shown = await distill('runs', 'show', 'gen-1', '--store', path, '--json');
     expect(shown.code).toBe(0);
     const report = JSON.parse(shown.stdout);
@@ -79,15 +88,27 @@ describe('distill runs', () => {
       costUsd: 0.01,
       wallMs: 65_000,
     });
-  });
-
-  it('prints a human report and fails clearly on an unknown run', async () => {
-    const shown = await distill('runs', 'show', 'gen-1', '--store', path);
-    expect(shown.stdout).toMatch(/wall time\s+1m05s/);
     const missing = await distill('runs', 'show', 'nope', '--store', path);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/No run 'nope'/);
-    const check = await distill('runs', 'check', '--store', path, '--json');
-    expect(JSON.parse(check.stdout)).toMatchObject({ integrity: 'ok' });
+  });
+
+  it('lists runs, prints a human report, and checks the store', async () => {
+    const runs = JSON.parse(await inProcess('list', '--store', path, '--json')) as Array<{
+      name: string;
+      samples: number;
+    }>;
+    expect(runs.map((r) => [r.name, r.samples]).sort()).toEqual([
+      ['eval-1', 0],
+      ['gen-1', 6],
+    ]);
+    expect(await inProcess('list', '--store', path, '--kind', 'eval')).toMatch(
+      /^NAME.*\neval-1\s+eval\s+pending\s+0/,
+    );
+    expect(await inProcess('show', 'gen-1', '--store', path)).toMatch(/wall time\s+1m05s/);
+    expect(JSON.parse(await inProcess('check', '--store', path, '--json'))).toMatchObject({
+      integrity: 'ok',
+    });
+    expect(await inProcess('list', '--store', join(dir, 'none.sqlite'))).toMatch(/No runs yet/);
   });
 });
