@@ -1,0 +1,90 @@
+import { lastBoxed } from './boxed.ts';
+
+/** The extractors, named as they appear in `Verdict.extractor`. */
+export type ExtractorName = 'boxed' | 'hash' | 'answer-is' | 'last-number';
+
+/** What `extractAnswer` found: the answer text and which extractor found it (both null when none). */
+export interface Extraction {
+  extracted: string | null;
+  extractor: ExtractorName | null;
+}
+
+export interface ExtractOptions {
+  /**
+   * Extractors to try, in order; the first that finds something wins.
+   * Defaults to `['boxed', 'hash', 'answer-is', 'last-number']`.
+   */
+  priority?: readonly ExtractorName[];
+}
+
+export const DEFAULT_EXTRACTION_PRIORITY: readonly ExtractorName[] = [
+  'boxed',
+  'hash',
+  'answer-is',
+  'last-number',
+];
+
+/** Longest reply text we scan (the tail is kept: answers come last). */
+const MAX_SCAN_CHARS = 200_000;
+
+const hashRe = /####\s*([^\n]+)/g;
+const answerIsRe = /(?:final\s+answer\s*(?:is|:)|the\s+answer\s+is|answer\s*:)\s*(?:\*\*)?\s*:?\s*([^\n]+)/gi;
+const numberRe = /-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s*\/\s*\d+)?|-?\.\d+/g;
+
+/** Cut a captured phrase at the end of its sentence, keeping a `$…$` / `\(…\)` math span whole. */
+function trimPhrase(raw: string): string | null {
+  let s = raw.trim();
+  const math = /^(\$\$?|\\\(|\\\[)([\s\S]*?)(\$\$?|\\\)|\\\])/.exec(s);
+  if (math?.[2]) return math[2].trim();
+  // Stop at a sentence end: ". " / "." at end, but not a decimal point.
+  const stop = /\.(?=\s|$)|\s+(?:because|since|which|so|as|I hope)\b/i.exec(s);
+  if (stop) s = s.slice(0, stop.index);
+  s = s
+    .replace(/\*\*/g, '')
+    .replace(/^[\s:]+|[\s,;.!]+$/g, '')
+    .trim();
+  return s.length > 0 ? s : null;
+}
+
+function lastMatch(re: RegExp, text: string): RegExpExecArray | null {
+  re.lastIndex = 0;
+  let last: RegExpExecArray | null = null;
+  for (let m = re.exec(text); m; m = re.exec(text)) last = m;
+  return last;
+}
+
+function runExtractor(name: ExtractorName, text: string): string | null {
+  switch (name) {
+    case 'boxed':
+      return lastBoxed(text);
+    case 'hash': {
+      const m = lastMatch(hashRe, text);
+      return m?.[1] ? trimPhrase(m[1]) : null;
+    }
+    case 'answer-is': {
+      const m = lastMatch(answerIsRe, text);
+      if (!m?.[1]) return null;
+      const inner = lastBoxed(m[1]);
+      return inner ?? trimPhrase(m[1]);
+    }
+    case 'last-number': {
+      const m = lastMatch(numberRe, text);
+      return m ? m[0].replace(/\s+/g, '') : null;
+    }
+  }
+}
+
+/**
+ * Find the final answer in a model reply. Tries the extractors in `options.priority` order:
+ * the LAST `\boxed{}`/`\fbox{}` (nested braces balanced), `#### x`, "the answer is x" /
+ * "final answer: x", then the last number in the text.
+ */
+export function extractAnswer(text: string, options: ExtractOptions = {}): Extraction {
+  const priority = options.priority ?? DEFAULT_EXTRACTION_PRIORITY;
+  const scanned = text.length > MAX_SCAN_CHARS ? text.slice(-MAX_SCAN_CHARS) : text;
+  for (const name of priority) {
+    const found = runExtractor(name, scanned);
+    if (found !== null && found.trim() !== '') return { extracted: found.trim(), extractor: name };
+  }
+  return { extracted: null, extractor: null };
+}

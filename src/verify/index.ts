@@ -1,0 +1,23 @@
+export { type VerifyBatchOptions, verifyBatch } from './batch.ts';
+export { findBoxed, lastBoxed } from './boxed.ts';
+export { extractChoice } from './choice.ts';
+export { type CompareOptions, type Comparison, compareAnswers } from './compare.ts';
+export {
+  DEFAULT_EXTRACTION_PRIORITY,
+  type Extraction,
+  type ExtractOptions,
+  type ExtractorName,
+  extractAnswer,
+} from './extract.ts';
+export { type ComplexityLimits, complexityProblem } from './guard.ts';
+export { normalizeAnswer } from './normalize.ts';
+export {
+  DEFAULT_VERIFY_TIMEOUT_MS,
+  goldAnswer,
+  type VerifyInput,
+  VerifyInputSchema,
+  type VerifyKind,
+  VerifyKindSchema,
+  verifyAnswer,
+} from './verify-answer.ts';
+export { VERIFIER_VERSION } from './version.ts';
