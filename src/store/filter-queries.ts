@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { type FilterResult, FilterResultSchema } from '../core/sample.ts';
 import { validate } from '../core/validate.ts';
-import { now, prepared } from './statements.ts';
+import { now, prepared, writeTransaction } from './statements.ts';
 
 /** One filter's result on one sample (see `Store.saveFilterResults`). */
 export type FilterResultInput = FilterResult & { sampleId: string };
@@ -34,7 +34,7 @@ export function saveFilterRows(db: Database.Database, rows: readonly FilterResul
 
 /** Save filter results in one transaction. Returns how many rows were written. */
 export function saveFilterResults(db: Database.Database, rows: readonly FilterResultInput[]): number {
-  return db.transaction(() => saveFilterRows(db, rows)).immediate();
+  return writeTransaction(db, () => saveFilterRows(db, rows));
 }
 
 /** How many samples of the run each filter passed and rejected. */

@@ -11,7 +11,7 @@ import {
   RunStatusSchema,
   type UpdateRunInput,
 } from './run-record.ts';
-import { now, prepared } from './statements.ts';
+import { now, prepared, writeTransaction } from './statements.ts';
 
 interface RunRow {
   id: string;
@@ -88,21 +88,19 @@ export function requireRun(db: Database.Database, idOrName: string): Run {
 
 /** The existing run called `input.name` (same kind required), or a new one. For resumable commands. */
 export function ensureRun(db: Database.Database, input: CreateRunInput): { run: Run; created: boolean } {
-  return db
-    .transaction(() => {
-      const existing = findRun(db, input.name);
-      if (existing) {
-        if (existing.kind !== input.kind) {
-          throw new InvalidInputError(
-            `Run '${input.name}' exists with kind '${existing.kind}', not '${input.kind}'`,
-            { hint: 'choose another run name' },
-          );
-        }
-        return { run: existing, created: false };
+  return writeTransaction(db, () => {
+    const existing = findRun(db, input.name);
+    if (existing) {
+      if (existing.kind !== input.kind) {
+        throw new InvalidInputError(
+          `Run '${input.name}' exists with kind '${existing.kind}', not '${input.kind}'`,
+          { hint: 'choose another run name' },
+        );
       }
-      return { run: createRun(db, input), created: true };
-    })
-    .immediate();
+      return { run: existing, created: false };
+    }
+    return { run: createRun(db, input), created: true };
+  });
 }
 
 export function listRuns(db: Database.Database, options: ListRunsOptions = {}): Run[] {
@@ -115,28 +113,26 @@ export function listRuns(db: Database.Database, options: ListRunsOptions = {}): 
 }
 
 export function updateRun(db: Database.Database, idOrName: string, input: UpdateRunInput): Run {
-  return db
-    .transaction(() => {
-      const run = requireRun(db, idOrName);
-      const status = input.status ? RunStatusSchema.parse(input.status) : run.status;
-      const summary = { ...run.summary };
-      for (const [key, value] of Object.entries(input.summary ?? {})) {
-        if (value !== undefined) summary[key] = value;
-      }
-      const at = now();
-      const finishedAt = finalStatuses.has(status) ? (input.status ? at : run.finishedAt) : null;
-      prepared(
-        db,
-        'UPDATE runs SET status = ?, summary = ?, config = ?, updated_at = ?, finished_at = ? WHERE id = ?',
-      ).run(
-        status,
-        JSON.stringify(summary),
-        JSON.stringify(input.config ?? run.config),
-        at,
-        finishedAt,
-        run.id,
-      );
-      return requireRun(db, run.id);
-    })
-    .immediate();
+  return writeTransaction(db, () => {
+    const run = requireRun(db, idOrName);
+    const status = input.status ? RunStatusSchema.parse(input.status) : run.status;
+    const summary = { ...run.summary };
+    for (const [key, value] of Object.entries(input.summary ?? {})) {
+      if (value !== undefined) summary[key] = value;
+    }
+    const at = now();
+    const finishedAt = finalStatuses.has(status) ? (input.status ? at : run.finishedAt) : null;
+    prepared(
+      db,
+      'UPDATE runs SET status = ?, summary = ?, config = ?, updated_at = ?, finished_at = ? WHERE id = ?',
+    ).run(
+      status,
+      JSON.stringify(summary),
+      JSON.stringify(input.config ?? run.config),
+      at,
+      finishedAt,
+      run.id,
+    );
+    return requireRun(db, run.id);
+  });
 }

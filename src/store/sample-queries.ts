@@ -7,7 +7,7 @@ import { validate } from '../core/validate.ts';
 import { type Verdict, VerdictSchema } from '../core/verdict.ts';
 import { saveFilterRows } from './filter-queries.ts';
 import { type FilterRow, type SampleRow, sampleColumns, toFilterResult, toSample } from './sample-row.ts';
-import { now, prepared } from './statements.ts';
+import { now, prepared, writeTransaction } from './statements.ts';
 
 /** Which samples of a run to read. Every field is optional; all given ones must hold. */
 export interface SampleWhere {
@@ -77,7 +77,7 @@ export function insertSamples(db: Database.Database, samples: readonly Sample[])
   const valid = samples.map((s) => validate(SampleSchema, s, `sample ${s.id}`));
   const at = now();
   const insert = prepared(db, insertSql);
-  const write = db.transaction(() => {
+  const write = (): number => {
     let inserted = 0;
     for (const s of valid) {
       const verdict = s.verdict ? JSON.stringify(s.verdict) : null;
@@ -102,9 +102,9 @@ export function insertSamples(db: Database.Database, samples: readonly Sample[])
         );
     }
     return inserted;
-  });
+  };
   try {
-    return write.immediate();
+    return writeTransaction(db, write);
   } catch (error) {
     if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
       throw new NotFoundError('run', 'A sample refers to a run that is not in the store', {
@@ -203,11 +203,9 @@ export function setVerdicts(db: Database.Database, updates: readonly VerdictUpda
     verdict: validate(VerdictSchema, u.verdict, `verdict of sample ${u.sampleId}`),
   }));
   const update = prepared(db, 'UPDATE samples SET verdict = ? WHERE id = ?');
-  return db
-    .transaction(() => {
-      let changed = 0;
-      for (const u of valid) changed += update.run(JSON.stringify(u.verdict), u.sampleId).changes;
-      return changed;
-    })
-    .immediate();
+  return writeTransaction(db, () => {
+    let changed = 0;
+    for (const u of valid) changed += update.run(JSON.stringify(u.verdict), u.sampleId).changes;
+    return changed;
+  });
 }

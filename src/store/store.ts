@@ -18,7 +18,7 @@ import {
   setVerdicts,
   type VerdictUpdate,
 } from './sample-queries.ts';
-import { prepared } from './statements.ts';
+import { prepared, writeTransaction } from './statements.ts';
 
 /**
  * One open Distill store (a SQLite file). Create it with `openStore`. Every method is synchronous (better-sqlite3)
@@ -123,7 +123,7 @@ export class Store {
 
   /** Run `fn` in one IMMEDIATE transaction (nested calls become savepoints). */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+    return writeTransaction(this.db, fn);
   }
 
   /** `PRAGMA integrity_check` and `foreign_key_check`: 'ok', or the problems found. */
