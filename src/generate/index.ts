@@ -1,0 +1,10 @@
+export { backoffDelay, RETRYABLE_KINDS } from './backoff.ts';
+export { buildSample, promptRef, type SampleSettings } from './build-sample.ts';
+export { CostMeter } from './cost-meter.ts';
+export { type DryRunEstimate, estimateGeneration, estimateTokens } from './estimate.ts';
+export type { GenerationProgress, GenerationResult, RunGenerationOptions } from './options.ts';
+export { AdaptiveConcurrency, RateLimiter } from './rate-limiter.ts';
+export { runGeneration } from './run-generation.ts';
+export { SampleWriter } from './sample-writer.ts';
+export { scrubSecrets } from './scrub.ts';
+export { sampleSeed } from './seeds.ts';

@@ -1,0 +1,86 @@
+import type { Problem } from '../core/problem.ts';
+import type { Store } from '../store/store.ts';
+import type { Teacher } from '../teachers/teacher.ts';
+import type { TermsRecord } from '../teachers/terms/registry.ts';
+import type { BackoffOptions } from './backoff.ts';
+import type { SampleWriterOptions } from './sample-writer.ts';
+
+export interface RunGenerationOptions {
+  store: Store;
+  teacher: Teacher;
+  /** Problems, streamed (never collected in memory). */
+  problems: AsyncIterable<Problem>;
+  /** Number of problems, when known, for progress and ETA. Defaults to unknown. */
+  problemCount?: number;
+  /** Run name (`--out`). Re-running with the same name resumes. */
+  runName: string;
+  /** Samples per problem (K), each with its own seed. Defaults to 1. */
+  samples?: number;
+  /** Most requests in flight. Defaults to 8. */
+  concurrency?: number;
+  /** Requests per minute. Defaults to no limit. */
+  rpm?: number;
+  /** Tokens per minute (input + output, estimated before and corrected after). Defaults to no limit. */
+  tpm?: number;
+  /** Hard spending limit in USD over the whole run (all resumes). Defaults to no limit. */
+  maxCostUsd?: number;
+  /** Token limit per reply (thinking + answer). Defaults to 8192. */
+  maxTokens?: number;
+  /** Defaults to 0.6 (DeepSeek's advice for R1). */
+  temperature?: number;
+  /** Defaults to 0.95. */
+  topP?: number;
+  /** Base seed; sample seeds derive from it, the problem id and the sample index. Defaults to 0. */
+  seed?: number;
+  /** Per-request wall-clock limit in ms. Defaults to 600000. */
+  requestTimeoutMs?: number;
+  /** Retries per request for transient faults (so at most retries + 1 attempts). Defaults to 5. */
+  maxRetries?: number;
+  /** Backoff shape. Defaults to 500 ms doubling to 30 s, with jitter. */
+  backoff?: BackoffOptions;
+  /** Terms that apply. Defaults to the registry entry named by `teacher.info.termsId`. */
+  terms?: TermsRecord;
+  /** Fill verdicts at generation time for problems with a gold answer. Defaults to true. */
+  verify?: boolean;
+  /** Extra settings recorded in the run config (e.g. the task spec). Never API keys. */
+  config?: Record<string, unknown>;
+  /** Stops dispatching; in-flight requests are abandoned and retried on the next run. */
+  signal?: AbortSignal;
+  /** Live statistics, every `progressIntervalMs` and at the end. */
+  onProgress?: (progress: GenerationProgress) => void;
+  /** Defaults to 500. */
+  progressIntervalMs?: number;
+  /** Batching of sample writes. Defaults to 128 samples or 200 ms. */
+  writer?: SampleWriterOptions;
+}
+
+export interface GenerationProgress {
+  runId: string;
+  runName: string;
+  /** Problems × K when the problem count is known. */
+  total: number | undefined;
+  /** Samples stored for this run (earlier sessions included). */
+  done: number;
+  /** Samples found already done when this session started. */
+  skipped: number;
+  /** Samples completed in this session. */
+  completed: number;
+  /** Requests that gave up in this session. */
+  failed: number;
+  inFlight: number;
+  /** Failed attempts in this session by kind (rate-limit, server, timeout, truncated, malformed, empty, …). */
+  errors: Record<string, number>;
+  costUsd: number;
+  tokens: { input: number; reasoning: number; output: number };
+  reqPerSec: number;
+  tokensPerSec: number;
+  elapsedMs: number;
+  /** Current adaptive concurrency limit. */
+  concurrency: number;
+}
+
+export interface GenerationResult extends GenerationProgress {
+  status: 'completed' | 'stopped' | 'interrupted';
+  /** Why the run stopped early. */
+  stopReason?: 'max-cost' | 'interrupted';
+}
