@@ -64,5 +64,5 @@ describe('crash safety', () => {
       expect(sizes.map((s) => s.batch)).toEqual(sizes.map((_, b) => b));
       expect(sizes.every((s) => s.n === perBatch)).toBe(true);
     }
-  });
+  }, 300_000);
 });
