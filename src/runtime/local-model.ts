@@ -1,0 +1,207 @@
+import {
+  type ChatModel,
+  type ChatRequest,
+  ChatRequestSchema,
+  type GenerationControl,
+} from '../core/chat-model.ts';
+import { InvalidInputError } from '../core/errors/invalid-input-error.ts';
+import type { StreamPart } from '../core/stream-part.ts';
+import type { Trace } from '../core/trace.ts';
+import { validate } from '../core/validate.ts';
+import { Generation } from './generation.ts';
+import { reserveMemory } from './memory-budget.ts';
+import { type ModelInfo, NativeModel } from './native-model.ts';
+import { PartQueue } from './part-queue.ts';
+import { Sampler } from './sampler.ts';
+import { DecodeScheduler, type SchedulerOptions } from './scheduler.ts';
+import { type ChatTemplate, selectTemplate, type TemplateId } from './templates.ts';
+import { collectTrace } from './trace-collector.ts';
+
+export interface LoadModelOptions extends SchedulerOptions {
+  /** Chat format. Defaults to detection from the GGUF's chat template. */
+  template?: TemplateId;
+  /** Model id reported to callers. Defaults to the file path. */
+  id?: string;
+  /**
+   * Refuse to load when all models loaded in this process (weights + KV cache) would exceed this many bytes.
+   * Defaults to the `DISTILL_MEMORY_BUDGET` environment variable (bytes), else no limit.
+   */
+  memoryBudgetBytes?: number;
+}
+
+/** Runtime-only extras on top of the ChatModel stream options. */
+export interface LocalStreamOptions {
+  signal?: AbortSignal;
+  control?: (c: GenerationControl) => void;
+  /** Keep earlier assistant thinking in the prompt. Defaults to false (stripped, R1 rule). */
+  keepHistoryThinking?: boolean;
+  /** Text written before a budget closes thinking. Defaults to a short sentence. */
+  wrapUp?: string;
+  /** Tokens kept free for the answer when maxTokens would cut thinking. Defaults to max(8, maxTokens/4), ≤ 256. */
+  answerReserve?: number;
+  /** Top-k filter (0 = off). Defaults to 0. */
+  topK?: number;
+}
+
+export interface GenerateBatchOptions {
+  signal?: AbortSignal;
+  /** Called as each request finishes (in completion order). */
+  onResult?: (index: number, trace: Trace) => void;
+}
+
+/**
+ * A GGUF model loaded in-process: implements the ChatModel port with reasoning/answer StreamParts, batches every
+ * concurrent request into shared `llama_decode` calls, and exposes the tokenizer. Dispose with `await using` or
+ * `dispose()`.
+ */
+export class LocalModel implements ChatModel, AsyncDisposable {
+  readonly id: string;
+  readonly info: ModelInfo;
+  readonly template: ChatTemplate;
+  private readonly native: NativeModel;
+  private readonly scheduler: DecodeScheduler;
+  private readonly releaseMemory: () => void;
+  private disposed = false;
+
+  constructor(
+    native: NativeModel,
+    scheduler: DecodeScheduler,
+    template: ChatTemplate,
+    id: string,
+    release: () => void,
+  ) {
+    this.native = native;
+    this.scheduler = scheduler;
+    this.template = template;
+    this.info = native.info;
+    this.id = id;
+    this.releaseMemory = release;
+  }
+
+  /** Context (prompt + generation) available to each request, in tokens. */
+  get contextPerSequence(): number {
+    return this.scheduler.contextPerSequence;
+  }
+
+  /** Sequences decoded together. */
+  get slots(): number {
+    return this.scheduler.slots;
+  }
+
+  tokenize(text: string, options: { addBos?: boolean; parseSpecial?: boolean } = {}): number[] {
+    return this.native.tokenize(text, options);
+  }
+
+  detokenize(tokens: readonly number[]): string {
+    return this.native.detokenize(tokens);
+  }
+
+  /** The exact prompt text a request renders to (chat template, thinking switch, history rule). */
+  renderPrompt(
+    request: Pick<ChatRequest, 'messages' | 'thinking'>,
+    options: { keepHistoryThinking?: boolean } = {},
+  ): string {
+    const enableThinking = !this.template.supportsThinkingToggle || request.thinking?.enabled !== false;
+    return this.template.render(request.messages, {
+      enableThinking,
+      keepHistoryThinking: options.keepHistoryThinking ?? false,
+    });
+  }
+
+  stream(request: ChatRequest, options: LocalStreamOptions = {}): AsyncIterable<StreamPart> {
+    const startedAt = performance.now();
+    const req = validate(ChatRequestSchema, request, 'chat request');
+    if (this.disposed)
+      throw new InvalidInputError('model is disposed', { hint: 'load it again with loadModel' });
+    const thinkingEnabled = !this.template.supportsThinkingToggle || req.thinking?.enabled !== false;
+    const prompt = this.native.tokenize(this.renderPrompt(req, options));
+    const room = this.scheduler.contextPerSequence - prompt.length;
+    if (room < 2)
+      throw new InvalidInputError(
+        `prompt is ${prompt.length} tokens; the context holds ${this.scheduler.contextPerSequence}`,
+        {
+          hint: 'shorten the conversation (/clear) or load the model with a larger contextPerSequence',
+        },
+      );
+    const queue = new PartQueue<StreamPart>();
+    const generation = new Generation(
+      this.native,
+      {
+        prompt,
+        maxTokens: Math.min(req.maxTokens ?? room, room),
+        sampler: new Sampler({
+          temperature: req.temperature,
+          topP: req.topP,
+          topK: options.topK,
+          seed: req.seed,
+        }),
+        stop: [...this.template.stop, ...(req.stop ?? [])],
+        startInReasoning: this.template.startInReasoning,
+        thinking: {
+          enabled: thinkingEnabled,
+          budgetTokens: req.thinking?.budgetTokens,
+          minTokens: req.thinking?.minTokens,
+          wrapUp: options.wrapUp,
+          answerReserve: options.answerReserve,
+        },
+        signal: options.signal,
+        startedAt,
+      },
+      (part) => queue.push(part),
+      (error) => (error === undefined ? queue.close() : queue.fail(error)),
+    );
+    options.control?.({ answerNow: () => generation.answerNow() });
+    this.scheduler.submit(generation);
+    return queue;
+  }
+
+  /** Generate one reply as a Trace. */
+  async generate(request: ChatRequest, options: LocalStreamOptions = {}): Promise<Trace> {
+    return collectTrace(this.stream(request, options));
+  }
+
+  /**
+   * Generate many replies at once: all requests share decode calls (up to `slots` at a time), which is far faster
+   * than one by one on small models. Results keep the order of `requests`.
+   */
+  async generateBatch(requests: ChatRequest[], options: GenerateBatchOptions = {}): Promise<Trace[]> {
+    return Promise.all(
+      requests.map(async (request, index) => {
+        const trace = await this.generate(request, { signal: options.signal });
+        options.onResult?.(index, trace);
+        return trace;
+      }),
+    );
+  }
+
+  /** Stop running generations (they finish with `abort`) and free the model. Idempotent. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await this.scheduler.dispose();
+    this.native.free();
+    this.releaseMemory();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
+  }
+}
+
+/** Load a GGUF for generation. A missing, damaged or non-GGUF file is a DistillError, never a crash. */
+export async function loadModel(path: string, options: LoadModelOptions = {}): Promise<LocalModel> {
+  const native = NativeModel.load(path);
+  let release: (() => void) | undefined;
+  try {
+    const template = selectTemplate(native.info, options.template);
+    const slots = options.slots ?? 8;
+    const perSeq = options.contextPerSequence ?? Math.min(native.info.contextLength || 4096, 4096);
+    release = reserveMemory(native.info, slots * perSeq, options.memoryBudgetBytes);
+    const scheduler = new DecodeScheduler(native, { ...options, slots, contextPerSequence: perSeq });
+    return new LocalModel(native, scheduler, template, options.id ?? native.info.path, release);
+  } catch (error) {
+    release?.();
+    native.free();
+    throw error;
+  }
+}
