@@ -19,7 +19,7 @@ export interface VerifyBatchOptions {
   chunkSize?: number;
   /** Memory cap per worker in MiB; a pair that exceeds it fails alone. Defaults to 512. */
   maxMemoryMb?: number;
-  /** Called as each verdict is ready (in input order when `concurrency` is 1). */
+  /** Called as verdicts become ready, always in input order. */
   onVerdict?: (index: number, verdict: Verdict) => void;
   signal?: AbortSignal;
 }
@@ -168,9 +168,14 @@ export async function verifyBatch(
   );
   const results: (Verdict | undefined)[] = new Array(inputs.length);
   const limitOf = (i: number) => inputs[i]?.timeoutMs ?? timeoutMs;
+  let flushed = 0;
   const deliver = (i: number, v: Verdict) => {
     results[i] = v;
-    options.onVerdict?.(i, v);
+    // Report in input order, whatever order the workers finish in.
+    for (let r = results[flushed]; r !== undefined && flushed < results.length; r = results[flushed]) {
+      options.onVerdict?.(flushed, r);
+      flushed++;
+    }
   };
   let cursor = 0;
   const takeChunk = () => {

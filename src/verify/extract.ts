@@ -1,7 +1,7 @@
 import { lastBoxed } from './boxed.ts';
 
 /** The extractors, named as they appear in `Verdict.extractor`. */
-export type ExtractorName = 'boxed' | 'hash' | 'answer-is' | 'last-number';
+export type ExtractorName = 'boxed' | 'hash' | 'answer-is' | 'whole' | 'last-math' | 'last-number';
 
 /** What `extractAnswer` found: the answer text and which extractor found it (both null when none). */
 export interface Extraction {
@@ -12,7 +12,9 @@ export interface Extraction {
 export interface ExtractOptions {
   /**
    * Extractors to try, in order; the first that finds something wins.
-   * Defaults to `['boxed', 'hash', 'answer-is', 'last-number']`.
+   * Defaults to `['boxed', 'hash', 'answer-is', 'whole', 'last-math', 'last-number']`:
+   * `whole` takes a short reply that is nothing but an answer (`\frac{1}{2}`, `y = 2x + 3`);
+   * `last-math` takes the last `$…$` / `\(…\)` / `\[…\]` span unless a number follows it.
    */
   priority?: readonly ExtractorName[];
 }
@@ -21,6 +23,8 @@ export const DEFAULT_EXTRACTION_PRIORITY: readonly ExtractorName[] = [
   'boxed',
   'hash',
   'answer-is',
+  'whole',
+  'last-math',
   'last-number',
 ];
 
@@ -29,6 +33,7 @@ const MAX_SCAN_CHARS = 200_000;
 
 const hashRe = /####\s*([^\n]+)/g;
 const answerIsRe = /(?:final\s+answer\s*(?:is|:)|the\s+answer\s+is|answer\s*:)\s*(?:\*\*)?\s*:?\s*([^\n]+)/gi;
+const mathSpanRe = /\$\$([\s\S]+?)\$\$|(?<!\\)\$((?:\\\$|[^$])+?)\$|\\\(([\s\S]+?)\\\)|\\\[([\s\S]+?)\\\]/g;
 const numberRe = /-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s*\/\s*\d+)?|-?\.\d+/g;
 
 /** Cut a captured phrase at the end of its sentence, keeping a `$…$` / `\(…\)` math span whole. */
@@ -66,6 +71,24 @@ function runExtractor(name: ExtractorName, text: string): string | null {
       if (!m?.[1]) return null;
       const inner = lastBoxed(m[1]);
       return inner ?? trimPhrase(m[1]);
+    }
+    case 'whole': {
+      const t = text.trim();
+      if (t.length === 0 || t.length > 200) return null;
+      const words = t
+        .replace(/\\(?:text|mbox|mathrm|textbf|operatorname)\s*\{[^{}]*\}/g, ' ')
+        .replace(/\\(?:begin|end)\{[a-zA-Z*]+\}/g, ' ')
+        .replace(/\\[a-zA-Z]+/g, ' ');
+      if (/[A-Za-z]{3,}/.test(words) && !/^[A-Za-z]{1,40}$/.test(t)) return null;
+      const wrapped = /^(?:\$\$?|\\\(|\\\[)([\s\S]*?)(?:\$\$?|\\\)|\\\])\.?$/.exec(t);
+      return (wrapped?.[1] ?? t).trim().replace(/\.$/, '');
+    }
+    case 'last-math': {
+      const m = lastMatch(mathSpanRe, text);
+      if (!m) return null;
+      const after = text.slice(m.index + m[0].length);
+      if (/\d/.test(after)) return null;
+      return (m[1] ?? m[2] ?? m[3] ?? m[4] ?? '').trim().replace(/[.,;]$/, '') || null;
     }
     case 'last-number': {
       const m = lastMatch(numberRe, text);

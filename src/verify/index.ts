@@ -11,6 +11,7 @@ export {
 } from './extract.ts';
 export { type ComplexityLimits, complexityProblem } from './guard.ts';
 export { normalizeAnswer } from './normalize.ts';
+export { parseVerifyPairs, readVerifyPairs } from './pairs-file.ts';
 export {
   DEFAULT_VERIFY_TIMEOUT_MS,
   goldAnswer,
