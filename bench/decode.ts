@@ -106,7 +106,8 @@ async function nodeLlamaCpp(file: string, tokens: number): Promise<Rate> {
   const seq = context.getSequence();
   const rate = await timed(async () => {
     let n = 0;
-    for await (const _ of seq.evaluate([model.tokens.bos ?? 1], { temperature: 0 })) if (++n >= tokens) break;
+    for await (const _ of seq.evaluate(model.tokenize('<s>', true), { temperature: 0 }))
+      if (++n >= tokens) break;
     return n;
   });
   await context.dispose();

@@ -142,9 +142,11 @@ export class Generation implements DecodeJob {
     if (this.finished) return null;
     const now = performance.now();
     this.firstAt ??= now;
-    const forced = this.closeNow();
+    let forced = this.closeNow();
     if (forced) {
       this.forcedClose = true;
+      // Too little room left for newline + tag + blank line + an answer: just the tag.
+      if (this.generated + forced.length >= this.s.maxTokens) forced = this.model.tokenize(THINK_CLOSE);
       return this.feed(forced, 'inject');
     }
     const answerBlank = !this.thinking && !this.answerVisible && this.parser.phase !== 'detect';

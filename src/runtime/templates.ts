@@ -100,7 +100,7 @@ function chatml(id: 'qwen3' | 'chatml'): ChatTemplate {
         out += `<|im_start|>${m.role}\n${content}<|im_end|>\n`;
       }
       out += '<|im_start|>assistant\n';
-      if (id === 'qwen3' && o.enableThinking === false) out += `<think>${EMPTY_THINK}`;
+      if (id === 'qwen3' && o.enableThinking === false) out += `<think>\n${EMPTY_THINK}`;
       return out;
     },
     startInReasoning: 'detect',

@@ -1,0 +1,15 @@
+export { DEFAULT_WAIT, DEFAULT_WRAP_UP } from './generation.ts';
+export { type GgufHeader, readGgufHeader } from './gguf-header.ts';
+export {
+  type GenerateBatchOptions,
+  type LoadModelOptions,
+  LocalModel,
+  type LocalStreamOptions,
+  loadModel,
+} from './local-model.ts';
+export { estimateModelBytes, reservedBytes } from './memory-budget.ts';
+export { type ModelInfo, NativeModel } from './native-model.ts';
+export { R1_TEMPERATURE, R1_TOP_P, Sampler, type SamplerOptions } from './sampler.ts';
+export type { SchedulerOptions } from './scheduler.ts';
+export { type ChatTemplate, selectTemplate, TEMPLATE_IDS, type TemplateId } from './templates.ts';
+export { collectTrace } from './trace-collector.ts';

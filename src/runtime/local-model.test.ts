@@ -1,0 +1,169 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STUDENT_TEMPLATE_ID } from '../core/chat-format.ts';
+import type { ChatRequest } from '../core/chat-model.ts';
+import { DistillError } from '../core/errors/distill-error.ts';
+import { type StreamPart, StreamPartSchema } from '../core/stream-part.ts';
+import { type LocalModel, loadModel } from './local-model.ts';
+import { tinyModel } from './testing/tiny-model.ts';
+
+let path: string;
+let model: LocalModel;
+let dir: string;
+beforeAll(async () => {
+  path = await tinyModel('nano');
+  model = await loadModel(path, { slots: 8, contextPerSequence: 512 });
+  dir = mkdtempSync(join(tmpdir(), 'distill-runtime-'));
+}, 120_000);
+afterAll(async () => {
+  await model?.dispose();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const ask = (content: string, extra: Partial<ChatRequest> = {}): ChatRequest => ({
+  messages: [{ role: 'user', content }],
+  temperature: 0,
+  ...extra,
+});
+
+async function parts(iterable: AsyncIterable<StreamPart>): Promise<StreamPart[]> {
+  const out: StreamPart[] = [];
+  for await (const p of iterable) out.push(StreamPartSchema.parse(p));
+  return out;
+}
+
+describe('loadModel on a tiny real GGUF', () => {
+  it('reports info and tokenizes like llama.cpp (<think> is one token)', () => {
+    expect(model.info.architecture).toBe('llama');
+    expect(model.template.id).toBe(STUDENT_TEMPLATE_ID);
+    expect(model.info.params).toBeGreaterThan(100_000);
+    expect(model.tokenize('<think>')).toHaveLength(1);
+    const text = 'User: 12+30=? ünïcode';
+    expect(model.detokenize(model.tokenize(text))).toBe(text);
+  });
+
+  it('streams well-formed parts with exact usage, and finishes at maxTokens', async () => {
+    const got = await parts(model.stream(ask('What is 2+3?', { maxTokens: 40 })));
+    const finish = got.at(-1);
+    expect(finish?.type).toBe('finish');
+    if (finish?.type !== 'finish') return;
+    expect(got.filter((p) => p.type === 'finish')).toHaveLength(1);
+    expect(finish.usage.input).toBe(model.tokenize(model.renderPrompt(ask('What is 2+3?'))).length);
+    expect(finish.usage.reasoning + finish.usage.output).toBeLessThanOrEqual(40);
+    if (finish.finishReason === 'length') expect(finish.usage.reasoning + finish.usage.output).toBe(40);
+    expect(finish.timing?.tokensPerSecond).toBeGreaterThan(0);
+    // every delta belongs to an open block
+    const open = new Set<string>();
+    for (const p of got) {
+      if (p.type === 'reasoning-start' || p.type === 'text-start') open.add(p.id);
+      if (p.type === 'reasoning-delta' || p.type === 'text-delta') expect(open.has(p.id)).toBe(true);
+      if (p.type === 'reasoning-end' || p.type === 'text-end') open.delete(p.id);
+    }
+    expect(open.size).toBe(0);
+  });
+
+  it('is reproducible with a seed, and batching gives every request its own complete trace', async () => {
+    const req = ask('hello', { temperature: 0.6, seed: 7, maxTokens: 30 });
+    const a = await model.generate(req);
+    const b = await model.generate(req);
+    expect(b.reasoning + b.answer).toBe(a.reasoning + a.answer);
+    const traces = await model.generateBatch(
+      Array.from({ length: 12 }, (_, i) =>
+        ask(`q${i}`, { temperature: 0.6, seed: i, maxTokens: 30, thinking: { budgetTokens: 10 } }),
+      ),
+    );
+    expect(traces).toHaveLength(12);
+    for (const t of traces) {
+      expect(t.usage.reasoning).toBeLessThanOrEqual(10);
+      expect(t.answer.trim()).not.toBe('');
+      expect(t.usage.reasoning + t.usage.output).toBeLessThanOrEqual(30);
+    }
+  });
+
+  it('keeps the answer non-empty when a budget cuts thinking on a random model', async () => {
+    const t = await model.generate(ask('think forever', { maxTokens: 120, thinking: { budgetTokens: 60 } }));
+    expect(t.usage.reasoning).toBeLessThanOrEqual(60);
+    expect(t.answer.trim()).not.toBe('');
+    expect(t.truncatedInThinking).toBe(false);
+  });
+
+  it('answerNow via control ends thinking; abort ends with finishReason abort', async () => {
+    let control: { answerNow(): void } | undefined;
+    const seen: StreamPart[] = [];
+    for await (const p of model.stream(ask('x', { maxTokens: 200 }), { control: (c) => (control = c) })) {
+      seen.push(p);
+      if (p.type === 'reasoning-delta' && seen.filter((s) => s.type === 'reasoning-delta').length === 3)
+        control?.answerNow();
+    }
+    const finish = seen.at(-1);
+    expect(seen.some((p) => p.type === 'text-delta')).toBe(true);
+    expect(finish?.type === 'finish' && finish.finishReason).not.toBe('abort');
+
+    const ac = new AbortController();
+    let n = 0;
+    const got: StreamPart[] = [];
+    for await (const p of model.stream(ask('y', { maxTokens: 400 }), { signal: ac.signal })) {
+      got.push(p);
+      if (p.type.endsWith('delta') && ++n === 5) ac.abort();
+    }
+    const end = got.at(-1);
+    expect(end?.type === 'finish' && end.finishReason).toBe('abort');
+    expect(end?.type === 'finish' && end.usage.reasoning + end.usage.output).toBeLessThan(400);
+  });
+
+  it('switches thinking off and strips earlier thinking from history by default', async () => {
+    const off = await model.generate(ask('hi', { maxTokens: 20, thinking: { enabled: false } }));
+    expect(off.reasoning).toBe('');
+    expect(off.usage.reasoning).toBe(0);
+    const history: ChatRequest = {
+      messages: [
+        { role: 'user', content: 'a' },
+        { role: 'assistant', content: 'ANSWER', reasoning: 'SECRET THOUGHTS' },
+        { role: 'user', content: 'b' },
+      ],
+    };
+    expect(model.renderPrompt(history)).not.toContain('SECRET');
+    expect(model.renderPrompt(history)).toContain('ANSWER');
+    expect(model.renderPrompt(history, { keepHistoryThinking: true })).toContain(
+      '<think>\nSECRET THOUGHTS\n</think>',
+    );
+    expect(
+      model.renderPrompt({ ...history, thinking: { enabled: false } }).endsWith('<think>\n\n</think>\n\n'),
+    ).toBe(true);
+  });
+
+  it('rejects missing, non-GGUF and truncated files with a DistillError (no crash)', async () => {
+    const junk = join(dir, 'junk.gguf');
+    writeFileSync(junk, 'this is not a model at all, just text');
+    const truncated = join(dir, 'truncated.gguf');
+    writeFileSync(truncated, readFileSync(path).subarray(0, 4096));
+    for (const [file, code] of [
+      [join(dir, 'missing.gguf'), 'E_NOT_FOUND'],
+      [junk, 'E_MODEL'],
+      [truncated, 'E_MODEL'],
+    ] as const) {
+      const error = await loadModel(file).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(DistillError.isInstance(error), String(error)).toBe(true);
+      expect((error as DistillError).code).toBe(code);
+    }
+  });
+
+  it('loads several models within a memory budget and refuses past it; dispose is clean', async () => {
+    const second = await loadModel(path, { slots: 1, contextPerSequence: 256, memoryBudgetBytes: 1e9 });
+    const error = await loadModel(path, { slots: 1, contextPerSequence: 256, memoryBudgetBytes: 1000 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect((error as DistillError).code).toBe('E_MODEL');
+    const running = second.generate(ask('z', { maxTokens: 500 }));
+    await second.dispose();
+    expect((await running).finishReason).toBe('abort');
+    expect(() => second.stream(ask('again'))).toThrow(/disposed/);
+    await second.dispose();
+  });
+});
