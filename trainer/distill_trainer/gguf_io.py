@@ -142,9 +142,9 @@ def load_model(path: str | os.PathLike[str]) -> tuple[LlamaModel, gguf.GGUFReade
 _SKIP_COPY = {"general.architecture", "general.name", "general.file_type"}
 
 
-def _copy_fields(writer: gguf.GGUFWriter, reader: gguf.GGUFReader) -> None:
+def _copy_fields(writer: gguf.GGUFWriter, reader: gguf.GGUFReader, skip: set[str]) -> None:
     for name, f in reader.fields.items():
-        if name.startswith("GGUF.") or name in _SKIP_COPY or name.startswith("distill."):
+        if name.startswith("GGUF.") or name in _SKIP_COPY or name in skip or name.startswith("distill."):
             continue
         vtype = f.types[0]
         sub = f.types[-1] if vtype == gguf.GGUFValueType.ARRAY else None
@@ -193,6 +193,7 @@ def save_model(
     """Write ``model`` as an F32 GGUF, atomically (``path.partial`` then rename).
 
     Metadata comes from ``source`` (a base GGUF) or, for a fresh model, from ``vocab`` + ``chat_template``.
+    With a ``source``, a given ``chat_template`` replaces the source's (the template the data was rendered with).
     ``metadata`` keys are written under ``distill.``.
     """
     c = model.config
@@ -203,7 +204,9 @@ def save_model(
     writer.add_name(name)
     writer.add_file_type(gguf.LlamaFileType.ALL_F32)
     if source is not None:
-        _copy_fields(writer, source)
+        _copy_fields(writer, source, {"tokenizer.chat_template"} if chat_template else set())
+        if chat_template:
+            writer.add_chat_template(chat_template)
     else:
         if vocab is None or chat_template is None:
             raise ValueError("a fresh model needs vocab and chat_template")

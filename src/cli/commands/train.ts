@@ -1,0 +1,149 @@
+import { defineCommand } from 'citty';
+import { InvalidInputError } from '../../core/errors/invalid-input-error.ts';
+import { initModel } from '../../train/init-model.ts';
+import { trainModel } from '../../train/train-model.ts';
+import type { WorkerEvent } from '../../train/worker-events.ts';
+import { intArg, jsonArg, optNumArg } from '../args.ts';
+import { interruptSignal } from '../interrupt.ts';
+import { emit } from '../output.ts';
+import { Progress } from '../progress.ts';
+
+/** `distill train`: SFT of a preset or base GGUF on chat-format traces, GGUF out. */
+export const command = defineCommand({
+  meta: {
+    name: 'train',
+    description:
+      'Train a student on chat-format JSONL traces (PyTorch worker): --data FILE|DIR --preset NAME|--base GGUF --out student.gguf. Without --data, writes a fresh preset model.',
+  },
+  args: {
+    ...jsonArg,
+    data: { type: 'string', description: 'Chat-format JSONL file, or a folder of *.jsonl (curated export)' },
+    preset: {
+      type: 'string',
+      description: 'Fresh model preset: nano (0.19M), micro (0.9M), tiny (2.5M), small (6M), base (30M)',
+    },
+    base: { type: 'string', description: 'Base GGUF to fine-tune (F32/F16/BF16; llama or qwen2)' },
+    out: { type: 'string', description: 'Output GGUF', required: true },
+    'run-dir': {
+      type: 'string',
+      description: 'Checkpoints, tokenised data and metrics (default: <out>.run/)',
+    },
+    epochs: { type: 'string', description: 'Passes over the data (default 1)' },
+    lr: { type: 'string', description: 'Peak learning rate (default 1e-3 presets, 2e-5 bases)' },
+    'batch-tokens': { type: 'string', description: 'Tokens per optimizer step (default 8192)' },
+    'micro-batch-tokens': {
+      type: 'string',
+      description: 'Tokens per forward pass; smaller = gradient accumulation',
+    },
+    'seq-len': { type: 'string', description: 'Packed row length (default: longest example, ≤1024)' },
+    'max-steps': { type: 'string', description: 'Stop after N optimizer steps (overrides --epochs)' },
+    'checkpoint-every': {
+      type: 'string',
+      description: 'Checkpoint every N steps (default: every 5 minutes)',
+    },
+    'eval-fraction': { type: 'string', description: 'Held-out share for eval loss (default 0.05)' },
+    resume: {
+      type: 'boolean',
+      description: 'Continue from the newest checkpoint in the run folder',
+      default: false,
+    },
+    threads: { type: 'string', description: 'CPU threads for torch (default: all cores)' },
+    seed: { type: 'string', description: 'Seed for init, split and order (default 0)' },
+    thinking: {
+      type: 'boolean',
+      description: 'Train on thinking (use --no-thinking for answer-only students)',
+      default: true,
+    },
+    nproc: { type: 'string', description: 'Processes under torchrun (DDP); default 1' },
+    device: { type: 'string', description: 'auto | cpu | cuda (default auto)' },
+    name: { type: 'string', description: 'general.name of the output model' },
+  },
+  run: async ({ args }) => {
+    const seed = intArg(args.seed, 'seed', 0);
+    if (!args.data) {
+      if (!args.preset)
+        throw new InvalidInputError('pass --data FILE|DIR (or --preset NAME alone to write a fresh model)');
+      const res = await initModel({
+        preset: args.preset,
+        out: args.out,
+        seed,
+        ...(args.name ? { name: args.name } : {}),
+      });
+      emit(
+        args.json,
+        res,
+        () => `Wrote fresh ${res.preset} model (${res.params.toLocaleString()} params) to ${res.out}`,
+      );
+      return;
+    }
+    const device = args.device ?? 'auto';
+    if (device !== 'auto' && device !== 'cpu' && device !== 'cuda')
+      throw new InvalidInputError(`--device must be auto, cpu or cuda, got '${device}'`);
+    const { signal, dispose } = interruptSignal();
+    let progress: Progress | undefined;
+    const lastEval: { v?: number } = {};
+    const onEvent = (e: WorkerEvent): void => {
+      if (e.type === 'phase' && !args.json)
+        process.stderr.write(`${e.phase === 'init' ? 'Initialising model' : 'Tokenising data'}…\n`);
+      if (e.type === 'start' && typeof e.totalSteps === 'number') {
+        progress = new Progress({
+          label: 'train',
+          total: e.totalSteps,
+          json: args.json,
+          unit: 'step',
+          intervalMs: 5000,
+        });
+        if (typeof e.startStep === 'number' && e.startStep > 0 && !args.json)
+          process.stderr.write(`Resuming at step ${e.startStep}/${e.totalSteps}\n`);
+      }
+      if (e.type === 'eval' && typeof e.evalLoss === 'number') lastEval.v = e.evalLoss;
+      if (e.type === 'step' && typeof e.step === 'number') {
+        const loss = typeof e.loss === 'number' ? e.loss.toFixed(4) : '?';
+        const tps = typeof e.tokensPerS === 'number' ? Math.round(e.tokensPerS) : 0;
+        const ev = lastEval.v !== undefined ? ` eval ${lastEval.v.toFixed(4)}` : '';
+        progress?.update(e.step, { status: `loss ${loss}${ev} | ${tps} tok/s` });
+      }
+    };
+    try {
+      const num = (v: string | undefined, flag: string): number | undefined => optNumArg(v, flag);
+      const int = (v: string | undefined, flag: string): number | undefined =>
+        v === undefined ? undefined : intArg(v, flag, 0, 0);
+      const res = await trainModel(
+        {
+          data: args.data,
+          out: args.out,
+          ...(args.preset ? { preset: args.preset } : {}),
+          ...(args.base ? { base: args.base } : {}),
+          ...(args['run-dir'] ? { runDir: args['run-dir'] } : {}),
+          epochs: num(args.epochs, 'epochs'),
+          lr: num(args.lr, 'lr'),
+          batchTokens: int(args['batch-tokens'], 'batch-tokens'),
+          microBatchTokens: int(args['micro-batch-tokens'], 'micro-batch-tokens'),
+          seqLen: int(args['seq-len'], 'seq-len'),
+          maxSteps: int(args['max-steps'], 'max-steps'),
+          checkpointEvery: int(args['checkpoint-every'], 'checkpoint-every'),
+          evalFraction: num(args['eval-fraction'], 'eval-fraction'),
+          threads: int(args.threads, 'threads'),
+          nproc: int(args.nproc, 'nproc'),
+          resume: args.resume,
+          seed,
+          thinking: args.thinking,
+          device,
+          ...(args.name ? { name: args.name } : {}),
+        },
+        { signal, onEvent },
+      );
+      progress?.stop();
+      emit(args.json, res, () =>
+        [
+          `Wrote ${res.out} (${res.params.toLocaleString()} params) after ${res.steps} steps in ${res.seconds}s`,
+          `  train loss ${res.loss?.toFixed(4) ?? '?'}${res.evalLoss !== null ? `, eval loss ${res.evalLoss.toFixed(4)}` : ''}; ${res.tokens.toLocaleString()} tokens`,
+          `  metrics: ${res.metrics}`,
+        ].join('\n'),
+      );
+    } finally {
+      progress?.stop();
+      dispose();
+    }
+  },
+});

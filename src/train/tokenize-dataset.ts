@@ -1,0 +1,141 @@
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { getLlama } from 'node-llama-cpp';
+import { renderStudentTrainingExample } from '../core/chat-format.ts';
+import { AbortedError } from '../core/errors/aborted-error.ts';
+import { InvalidInputError } from '../core/errors/invalid-input-error.ts';
+import { ModelError } from '../core/errors/model-error.ts';
+import type { TrainingRow } from './training-rows.ts';
+
+export interface TokenizeDatasetOptions {
+  /** GGUF whose tokenizer is used (vocab-only load). */
+  model: string;
+  rows: AsyncIterable<TrainingRow> | Iterable<TrainingRow>;
+  /** Output folder (replaced atomically). */
+  outDir: string;
+  /** Train on thinking + answer; with false, on the answer after an empty thinking block. Defaults to true. */
+  withThinking?: boolean;
+  /** Called every 1000 rows with the count so far. Defaults to no-op. */
+  onProgress?: (rows: number) => void;
+  signal?: AbortSignal;
+}
+
+export interface TokenizedDataset {
+  dir: string;
+  docs: number;
+  tokens: number;
+  /** Tokens with loss (the completion). */
+  lossTokens: number;
+  maxDocTokens: number;
+  /** sha256 of the token and mask bytes: the worker checks it when resuming. */
+  sha256: string;
+}
+
+class Sink {
+  private readonly stream: WriteStream;
+  private chunks: Buffer[] = [];
+  private size = 0;
+  constructor(path: string) {
+    this.stream = createWriteStream(path);
+  }
+  async push(buf: Buffer): Promise<void> {
+    this.chunks.push(buf);
+    this.size += buf.length;
+    if (this.size >= 1 << 20) await this.flush();
+  }
+  async flush(): Promise<void> {
+    if (this.size === 0) return;
+    const data = Buffer.concat(this.chunks);
+    this.chunks = [];
+    this.size = 0;
+    if (!this.stream.write(data)) await once(this.stream, 'drain');
+  }
+  async close(): Promise<void> {
+    await this.flush();
+    this.stream.end();
+    await once(this.stream, 'finish');
+  }
+}
+
+/**
+ * Render each row with the student chat template, tokenise it with the GGUF's own tokenizer (llama.cpp via
+ * node-llama-cpp, special tokens parsed) and write the worker's dataset folder: `tokens.bin` (int32),
+ * `mask.bin` (uint8, 1 on completion tokens), `offsets.bin` (int64) and `meta.json`.
+ */
+export async function tokenizeDataset(options: TokenizeDatasetOptions): Promise<TokenizedDataset> {
+  const llama = await getLlama({ gpu: false });
+  const model = await llama
+    .loadModel({ modelPath: options.model, vocabOnly: true })
+    .catch((cause: unknown) => {
+      throw new ModelError(`cannot load the tokenizer of ${options.model}`, {
+        cause,
+        hint: 'pass a valid GGUF model',
+      });
+    });
+  const tmp = `${options.outDir}.partial`;
+  await rm(tmp, { recursive: true, force: true });
+  await mkdir(tmp, { recursive: true });
+  const tokens = new Sink(join(tmp, 'tokens.bin'));
+  const mask = new Sink(join(tmp, 'mask.bin'));
+  const offsets = new Sink(join(tmp, 'offsets.bin'));
+  const hash = createHash('sha256');
+  const bos = model.tokens.bosString ?? '';
+  const eos = model.tokens.eosString ?? '';
+  let docs = 0;
+  let total = 0;
+  let lossTokens = 0;
+  let maxDocTokens = 0;
+  const off = Buffer.alloc(8);
+  off.writeBigInt64LE(0n);
+  await offsets.push(Buffer.from(off));
+  try {
+    for await (const row of options.rows) {
+      if (options.signal?.aborted) throw new AbortedError('tokenising training data was interrupted');
+      const ex = renderStudentTrainingExample(row.prompt, row.reasoning, row.answer, {
+        bos,
+        eos,
+        withThinking: options.withThinking ?? true,
+      });
+      const p = model.tokenize(ex.prompt, true);
+      const c = model.tokenize(ex.completion, true);
+      const n = p.length + c.length;
+      const t = Buffer.alloc(n * 4);
+      const m = Buffer.alloc(n);
+      p.forEach((id, i) => t.writeInt32LE(id, i * 4));
+      c.forEach((id, i) => {
+        t.writeInt32LE(id, (p.length + i) * 4);
+        m[p.length + i] = 1;
+      });
+      hash.update(t);
+      hash.update(m);
+      await tokens.push(t);
+      await mask.push(m);
+      total += n;
+      lossTokens += c.length;
+      maxDocTokens = Math.max(maxDocTokens, n);
+      docs += 1;
+      off.writeBigInt64LE(BigInt(total));
+      await offsets.push(Buffer.from(off));
+      if (docs % 1000 === 0) options.onProgress?.(docs);
+    }
+    await Promise.all([tokens.close(), mask.close(), offsets.close()]);
+    if (docs === 0) throw new InvalidInputError('the training data has no rows', { field: 'data' });
+    const sha256 = hash.digest('hex');
+    await writeFile(
+      join(tmp, 'meta.json'),
+      JSON.stringify({ version: 1, nDocs: docs, nTokens: total, lossTokens, maxDocTokens, sha256 }),
+    );
+    await rm(options.outDir, { recursive: true, force: true });
+    await rename(tmp, options.outDir);
+    options.onProgress?.(docs);
+    return { dir: options.outDir, docs, tokens: total, lossTokens, maxDocTokens, sha256 };
+  } catch (e) {
+    await rm(tmp, { recursive: true, force: true });
+    throw e;
+  } finally {
+    await model.dispose();
+  }
+}

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+/** Options of {@link trainModel}, validated at the boundary (CLI or library callers). */
+export const TrainOptionsSchema = z
+  .object({
+    /** Chat-format JSONL file, or a folder of `*.jsonl` (a curated export). */
+    data: z.string().min(1),
+    /** Output GGUF (F32). */
+    out: z.string().min(1),
+    /** Fresh model from a preset (nano, micro, tiny, small, base). Exactly one of preset/base. */
+    preset: z.string().optional(),
+    /** Base GGUF (F32/F16/BF16, llama or qwen2) to fine-tune. */
+    base: z.string().optional(),
+    /** Folder for the init model, tokenised data, checkpoints, config and metrics. Defaults to `<out>.run/`. */
+    runDir: z.string().optional(),
+    /** Passes over the data. Defaults to 1. */
+    epochs: z.number().positive().default(1),
+    /** Stop after this many optimizer steps (overrides epochs). Defaults to 0 (use epochs). */
+    maxSteps: z.number().int().min(0).default(0),
+    /** Peak learning rate. Defaults to 1e-3 for presets, 2e-5 for bases. */
+    lr: z.number().positive().optional(),
+    /** Tokens per optimizer step (all ranks). Defaults to 8192. */
+    batchTokens: z.number().int().positive().default(8192),
+    /** Tokens per forward pass per rank (gradient accumulation below batchTokens). Defaults to batchTokens/ranks. */
+    microBatchTokens: z.number().int().min(0).default(0),
+    /** Packed row length. Defaults to the longest example rounded up to 64, at most 1024. */
+    seqLen: z.number().int().min(8).optional(),
+    /** Warmup steps. Defaults to 5% of the steps, at most 100. */
+    warmupSteps: z.number().int().min(-1).default(-1),
+    /** Held-out share of the rows for eval loss. Defaults to 0.05. */
+    evalFraction: z.number().min(0).max(0.5).default(0.05),
+    /** Checkpoint every N steps. Defaults to 0 (every 5 minutes). */
+    checkpointEvery: z.number().int().min(0).default(0),
+    /** Continue from the newest checkpoint in runDir. Defaults to false. */
+    resume: z.boolean().default(false),
+    /** CPU threads for torch. Defaults to 0 (torch's default: all cores). */
+    threads: z.number().int().min(0).default(0),
+    /** Seed for init, data split and order. Defaults to 0. */
+    seed: z.number().int().default(0),
+    /** Train on thinking + answer; false trains answers after an empty thinking block. Defaults to true. */
+    thinking: z.boolean().default(true),
+    /** Processes under torchrun (DDP). Defaults to 1. */
+    nproc: z.number().int().min(1).default(1),
+    /** `general.name` of the output. Defaults to the output file name. */
+    name: z.string().optional(),
+    /** auto | cpu | cuda. Defaults to auto (CUDA + bf16 when present). */
+    device: z.enum(['auto', 'cpu', 'cuda']).default('auto'),
+    /** Weight decay. Defaults to 0.1. */
+    weightDecay: z.number().min(0).default(0.1),
+    /** Gradient clipping norm. Defaults to 1. */
+    gradClip: z.number().positive().default(1),
+  })
+  .refine((o) => (o.preset === undefined) !== (o.base === undefined), {
+    message: 'pass exactly one of --preset or --base',
+  });
+
+export type TrainOptionsInput = z.input<typeof TrainOptionsSchema>;
+export type TrainOptions = z.output<typeof TrainOptionsSchema>;

@@ -1,0 +1,41 @@
+"""Training checkpoints: model + optimizer + step, written atomically; the newest two are kept."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import torch
+
+_NAME = re.compile(r"^step-(\d{8})\.pt$")
+
+
+def checkpoint_dir(run_dir: str) -> Path:
+    return Path(run_dir) / "checkpoints"
+
+
+def latest_checkpoint(run_dir: str) -> Path | None:
+    d = checkpoint_dir(run_dir)
+    if not d.is_dir():
+        return None
+    found = sorted(p for p in d.iterdir() if _NAME.match(p.name))
+    return found[-1] if found else None
+
+
+def save_checkpoint(run_dir: str, step: int, state: dict[str, Any], keep: int = 2) -> Path:
+    d = checkpoint_dir(run_dir)
+    d.mkdir(parents=True, exist_ok=True)
+    path = d / f"step-{step:08d}.pt"
+    tmp = d / f".{path.name}.partial"
+    torch.save(state, tmp)
+    os.replace(tmp, path)
+    old = sorted(p for p in d.iterdir() if _NAME.match(p.name))
+    for p in old[:-keep]:
+        p.unlink(missing_ok=True)
+    return path
+
+
+def load_checkpoint(path: Path) -> dict[str, Any]:
+    return torch.load(path, map_location="cpu", weights_only=False)

@@ -1,0 +1,59 @@
+"""The worker config JSON the TypeScript side writes (camelCase keys, validated with zod there too)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, fields
+
+from .errors import WorkerError
+
+
+@dataclass
+class TrainConfig:
+    base: str  # GGUF to start from (a fresh preset is written by `init` first)
+    data: str  # tokenised dataset folder (see data.py)
+    out: str  # output GGUF
+    runDir: str  # checkpoints live in runDir/checkpoints
+    seqLen: int = 512
+    batchTokens: int = 8192  # tokens per optimizer step, all ranks together
+    microBatchTokens: int = 0  # tokens per forward pass per rank; 0 = batchTokens / ranks
+    epochs: float = 1.0
+    maxSteps: int = 0  # 0 = from epochs
+    lr: float = 1e-3
+    minLrRatio: float = 0.1
+    warmupSteps: int = -1  # -1 = 5% of steps, at most 100
+    weightDecay: float = 0.1
+    beta1: float = 0.9
+    beta2: float = 0.95
+    gradClip: float = 1.0
+    evalFraction: float = 0.05
+    evalEvery: int = 0  # 0 = ~10 evals per run
+    evalRows: int = 64
+    checkpointEvery: int = 0  # 0 = every ~5 minutes of training
+    checkpointSeconds: float = 300.0
+    seed: int = 0
+    threads: int = 0  # 0 = torch default
+    device: str = "auto"  # auto | cpu | cuda
+    resume: bool = False
+    name: str = "distill-student"
+    chatTemplate: str = ""  # written as tokenizer.chat_template (the template the data was rendered with)
+    metadata: dict = field(default_factory=dict)
+    logSeconds: float = 1.0
+
+
+def load_config(path: str) -> TrainConfig:
+    try:
+        raw = json.loads(open(path, encoding="utf-8").read())
+    except (OSError, ValueError) as e:
+        raise WorkerError("E_BAD_CONFIG", f"cannot read worker config {path}: {e}") from e
+    known = {f.name for f in fields(TrainConfig)}
+    unknown = set(raw) - known
+    if unknown:
+        raise WorkerError("E_BAD_CONFIG", f"unknown worker config keys: {sorted(unknown)}")
+    try:
+        cfg = TrainConfig(**raw)
+    except TypeError as e:
+        raise WorkerError("E_BAD_CONFIG", f"bad worker config: {e}") from e
+    if cfg.seqLen < 8 or cfg.batchTokens < cfg.seqLen or cfg.lr <= 0:
+        raise WorkerError("E_BAD_CONFIG", "need seqLen ≥ 8, batchTokens ≥ seqLen and lr > 0")
+    return cfg
