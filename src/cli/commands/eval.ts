@@ -1,0 +1,113 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname } from 'node:path';
+import { defineCommand } from 'citty';
+import { InvalidInputError } from '../../core/errors/invalid-input-error.ts';
+import { comparisonMarkdown } from '../../eval/compare-table.ts';
+import { evaluate } from '../../eval/evaluate.ts';
+import { openEvalModel } from '../../eval/open-model.ts';
+import { intArg, jsonArg, numArg } from '../args.ts';
+import { interruptSignal } from '../interrupt.ts';
+import { emit } from '../output.ts';
+import { Progress } from '../progress.ts';
+import { openStoreFromArgs, storeArg } from './_store.ts';
+
+function budgetsArg(value: string | undefined): number[] {
+  if (!value) return [];
+  return value.split(',').map((v) => intArg(v.trim(), 'thinking-budgets', 0, 0));
+}
+
+/** `distill eval`: evaluate a teacher URI or a local GGUF on task problems, with reproducible stored reports. */
+export const command = defineCommand({
+  meta: {
+    name: 'eval',
+    description:
+      'Evaluate a model (teacher URI or GGUF) on tasks: pass@1 with CI, maj@K, pass@K, tokens, speed',
+  },
+  args: {
+    model: { type: 'string', description: 'Teacher URI or path to a .gguf', required: true },
+    tasks: {
+      type: 'string',
+      description: "Task spec, e.g. 'add:100:eval,sort:100:eval' or 'gsm8k:50'",
+      required: true,
+    },
+    out: { type: 'string', description: 'Report JSON file to write (its name is the report name)' },
+    name: {
+      type: 'string',
+      description: 'Report name in the store. Defaults to the --out file stem or the model name',
+    },
+    samples: { type: 'string', description: 'Samples per problem (K). Defaults to 1' },
+    temperature: { type: 'string', description: 'Defaults to 0 (greedy) with K=1, else 0.6' },
+    'top-p': { type: 'string', description: 'Defaults to 0.95 (1 when greedy)' },
+    'max-tokens': { type: 'string', description: 'Thinking + answer tokens. Defaults to 512' },
+    'thinking-budget': { type: 'string', description: 'Thinking-token budget for the main evaluation' },
+    'thinking-budgets': {
+      type: 'string',
+      description: 'Comma list of budgets for the test-time-scaling curve, e.g. 0,32,64,128',
+    },
+    seed: { type: 'string', description: 'Defaults to 1' },
+    slots: { type: 'string', description: 'Sequences decoded together for local models. Defaults to 16' },
+    ...storeArg,
+    ...jsonArg,
+  },
+  run: async ({ args }) => {
+    const samples = intArg(args.samples, 'samples', 1, 1);
+    const temperature = numArg(args.temperature, 'temperature', samples > 1 ? 0.6 : 0);
+    const settings = {
+      samples,
+      temperature,
+      topP: numArg(args['top-p'], 'top-p', temperature === 0 ? 1 : 0.95),
+      maxTokens: intArg(args['max-tokens'], 'max-tokens', 512, 1),
+      thinkingBudget: args['thinking-budget']
+        ? intArg(args['thinking-budget'], 'thinking-budget', 0, 0)
+        : null,
+      seed: intArg(args.seed, 'seed', 1),
+    };
+    if (args.out && extname(args.out) !== '.json')
+      throw new InvalidInputError(`--out must be a .json file, got '${args.out}'`);
+    const opened = await openEvalModel(args.model, { slots: intArg(args.slots, 'slots', 16, 1) });
+    const name = args.name ?? (args.out ? basename(args.out, '.json') : opened.descriptor.label);
+    const store = openStoreFromArgs(args);
+    const { signal, dispose } = interruptSignal();
+    let progress: Progress | undefined;
+    try {
+      const report = await evaluate({
+        opened,
+        tasks: args.tasks,
+        settings,
+        name,
+        store,
+        budgets: budgetsArg(args['thinking-budgets']),
+        signal,
+        onProgress: (done, total, phase) => {
+          progress ??= new Progress({ label: `eval ${name}`, total, json: args.json, unit: 'samples' });
+          progress.setTotal(total);
+          progress.update(done, { status: phase });
+        },
+      });
+      progress?.stop();
+      if (args.out) {
+        mkdirSync(dirname(args.out), { recursive: true });
+        writeFileSync(`${args.out}.tmp`, `${JSON.stringify(report, null, 2)}\n`);
+        renameSync(`${args.out}.tmp`, args.out);
+      }
+      emit(
+        args.json,
+        {
+          report: report.name,
+          id: report.id,
+          out: args.out ?? null,
+          pass1: report.overall.pass1,
+          overall: report.overall,
+          byFamily: report.byFamily,
+          budgetCurve: report.budgetCurve,
+        },
+        () => comparisonMarkdown([report]),
+      );
+    } finally {
+      progress?.stop();
+      dispose();
+      store.close();
+      await opened.dispose();
+    }
+  },
+});
