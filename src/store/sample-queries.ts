@@ -74,32 +74,31 @@ const insertSql = `INSERT OR IGNORE INTO samples
 
 /** Insert samples in ONE transaction; rows whose key exists are skipped. Returns how many were new. */
 export function insertSamples(db: Database.Database, samples: readonly Sample[]): number {
-  const valid = samples.map((s) => validate(SampleSchema, s, `sample ${s.id}`));
   const at = now();
+  // Validate and serialise before taking the write lock, so the transaction holds it as briefly as possible.
+  const rows = samples.map((input) => {
+    const s = validate(SampleSchema, input, `sample ${input.id}`);
+    const params = [
+      s.id,
+      s.runId,
+      s.problem.id,
+      s.sampleIdx,
+      JSON.stringify(s.problem),
+      JSON.stringify(s.trace),
+      JSON.stringify(s.provenance),
+      s.contentSha256,
+      s.verdict ? JSON.stringify(s.verdict) : null,
+      at,
+    ];
+    return { params, filters: s.filters.map((f) => ({ sampleId: s.id, ...f })) };
+  });
   const insert = prepared(db, insertSql);
   const write = (): number => {
     let inserted = 0;
-    for (const s of valid) {
-      const verdict = s.verdict ? JSON.stringify(s.verdict) : null;
-      const { changes } = insert.run(
-        s.id,
-        s.runId,
-        s.problem.id,
-        s.sampleIdx,
-        JSON.stringify(s.problem),
-        JSON.stringify(s.trace),
-        JSON.stringify(s.provenance),
-        s.contentSha256,
-        verdict,
-        at,
-      );
-      if (changes === 0) continue;
+    for (const row of rows) {
+      if (insert.run(...row.params).changes === 0) continue;
       inserted += 1;
-      if (s.filters.length > 0)
-        saveFilterRows(
-          db,
-          s.filters.map((f) => ({ sampleId: s.id, ...f })),
-        );
+      if (row.filters.length > 0) saveFilterRows(db, row.filters);
     }
     return inserted;
   };
