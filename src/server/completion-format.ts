@@ -83,9 +83,10 @@ export function toTimings(
   const tokens = usage ? usage.reasoning + usage.output : 0;
   const genMs = ttft === null ? total : total - ttft;
   const tps = fromModel?.tokensPerSecond ?? (tokens > 1 && genMs > 0 ? ((tokens - 1) * 1000) / genMs : null);
+  const thinking = measured.thinkingMs ?? fromModel?.thinkingMs;
   return {
     ttft_ms: ttft === null ? null : round(ttft),
-    thinking_ms: measured.thinkingMs ?? fromModel?.thinkingMs ?? null,
+    thinking_ms: thinking === undefined ? null : round(thinking),
     total_ms: round(total),
     tokens_per_second: tps === null ? null : round(tps),
   };

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveStatic } from '@hono/node-server/serve-static';
@@ -16,13 +16,28 @@ export function hasWebBuild(root = WEB_DIST): boolean {
   return existsSync(join(root, 'index.html'));
 }
 
+/** Newest modification time (ms) of the UI sources, or 0 when they are not present (installed package). */
+function newestSourceMtime(webDir: string): number {
+  const files = ['index.html', 'vite.config.ts'].map((f) => join(webDir, f));
+  const src = join(webDir, 'src');
+  if (existsSync(src)) files.push(...readdirSync(src).map((f) => join(src, f)));
+  return Math.max(0, ...files.filter((f) => existsSync(f)).map((f) => statSync(f).mtimeMs));
+}
+
+/** True when `web/dist` is missing, or older than the UI sources next to it. */
+export function webBuildIsStale(webDir = WEB_DIR): boolean {
+  const index = join(webDir, 'dist', 'index.html');
+  if (!existsSync(index)) return true;
+  return newestSourceMtime(webDir) > statSync(index).mtimeMs;
+}
+
 /**
- * Build the web UI with Vite when `web/dist` is missing (first `distill serve`). Vite is a dev dependency:
+ * Build the web UI with Vite when `web/dist` is missing or older than its sources (first `distill serve`). Vite is a dev dependency:
  * without it this throws a SetupError saying how to build the UI.
  */
 export async function ensureWebBuild(options: { webDir?: string } = {}): Promise<{ built: boolean }> {
   const webDir = options.webDir ?? WEB_DIR;
-  if (hasWebBuild(join(webDir, 'dist'))) return { built: false };
+  if (!webBuildIsStale(webDir)) return { built: false };
   let vite: typeof import('vite');
   try {
     vite = await import('vite');

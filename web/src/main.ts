@@ -166,8 +166,10 @@ async function ask(text: string): Promise<void> {
         endThinking();
         status.textContent = 'Answering…';
         liveTokens += 1;
-        turn.content += event.text;
-        view.appendAnswer(event.text);
+        // R1-style output separates thinking and answer with blank lines; do not show them.
+        const text = turn.content ? event.text : event.text.trimStart();
+        turn.content += text;
+        view.appendAnswer(text);
       } else if (event.type === 'finish') {
         stats.finishReason = event.reason;
       } else if (event.type === 'usage') {
@@ -179,6 +181,8 @@ async function ask(text: string): Promise<void> {
     }
     if (thinkingStart === null && !turn.reasoning) view.markNoThinking();
     endThinking();
+    // The usage chunk has the exact thinking token count (a delta can carry several tokens).
+    if (turn.reasoning) view.setSummary(thinkingSummary(false, stats.thinkingMs, stats.reasoningTokens));
     if (stats.completionTokens === 0) stats.completionTokens = liveTokens;
     if (stats.tokensPerSecond === null && firstToken !== null) {
       const secs = (performance.now() - firstToken) / 1000;

@@ -1,0 +1,140 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { defineCommand } from 'citty';
+import { InvalidInputError } from '../../core/errors/invalid-input-error.ts';
+import { type LocalModel, loadModel } from '../../runtime/index.ts';
+import { ReasoningFormatSchema, serve } from '../../server/index.ts';
+import { intArg, jsonArg } from '../args.ts';
+import { interruptSignal } from '../interrupt.ts';
+import { emit } from '../output.ts';
+
+/** Every value of a repeatable flag (`--name a --name b`, `--name=a,b`). */
+function repeated(rawArgs: string[], flag: string): string[] {
+  const values: string[] = [];
+  for (let i = 0; i < rawArgs.length; i++) {
+    const arg = rawArgs[i]!;
+    if (arg === `--${flag}` && rawArgs[i + 1] !== undefined) values.push(rawArgs[++i]!);
+    else if (arg.startsWith(`--${flag}=`)) values.push(arg.slice(flag.length + 3));
+  }
+  return values
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
+}
+
+/** The GGUFs under `models/` (the built-in teacher) when no model is given. */
+function builtInModels(): string[] {
+  const dir = join(process.cwd(), 'models');
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.gguf'))
+        .map((f) => join(dir, f))
+    : [];
+}
+
+/** `distill serve MODEL.gguf…`: an OpenAI-compatible reasoning API plus the web UI. */
+export const command = defineCommand({
+  meta: {
+    name: 'serve',
+    description: 'Serve GGUF models over an OpenAI-compatible API with separate reasoning, plus a web UI',
+  },
+  args: {
+    model: {
+      type: 'positional',
+      required: false,
+      description: 'GGUF file(s) to serve (default: models/*.gguf)',
+    },
+    name: {
+      type: 'string',
+      description: 'Model name(s) clients use, one per GGUF (repeat or comma-separate)',
+    },
+    host: { type: 'string', description: 'Interface to bind', default: '127.0.0.1' },
+    port: { type: 'string', description: 'Port (0 = any free port)', default: '8080' },
+    'api-key': { type: 'string', description: 'Require this key on /v1 routes (or set DISTILL_API_KEY)' },
+    cors: { type: 'string', description: "Allowed CORS origins, comma-separated, or '*'" },
+    'reasoning-format': {
+      type: 'string',
+      default: 'reasoning_content',
+      description: 'Where reasoning goes: reasoning_content | reasoning | both | inline | hidden',
+    },
+    concurrency: { type: 'string', description: 'Generations decoded together per model', default: '8' },
+    context: { type: 'string', description: 'Context tokens per request (default: model, max 4096)' },
+    web: { type: 'boolean', description: 'Serve the web UI at / (--no-web to turn off)', default: true },
+    ...jsonArg,
+  },
+  run: async ({ args, rawArgs }) => {
+    const files = (args._ as string[]).length > 0 ? (args._ as string[]) : builtInModels();
+    if (files.length === 0)
+      throw new InvalidInputError('No model to serve', {
+        hint: 'pass a GGUF file: distill serve student.gguf',
+      });
+    const names = repeated(rawArgs, 'name');
+    if (names.length > files.length)
+      throw new InvalidInputError(`${names.length} --name values for ${files.length} model file(s)`, {
+        hint: 'give one --name per GGUF, in the same order',
+      });
+    const port = intArg(args.port, 'port', 8080, 0);
+    if (port > 65535) throw new InvalidInputError(`--port must be ≤ 65535, got ${port}`);
+    const concurrency = intArg(args.concurrency, 'concurrency', 8, 1);
+    const context = args.context ? intArg(args.context, 'context', 0, 16) : undefined;
+    const format = ReasoningFormatSchema.safeParse(args['reasoning-format']);
+    if (!format.success)
+      throw new InvalidInputError(`Unknown --reasoning-format '${args['reasoning-format']}'`, {
+        hint: `use one of ${ReasoningFormatSchema.options.join(', ')}`,
+      });
+    const apiKey = args['api-key'] || process.env.DISTILL_API_KEY || undefined;
+    const cors = args.cors
+      ? args.cors
+          .split(',')
+          .map((o) => o.trim())
+          .filter(Boolean)
+      : undefined;
+
+    const models: { name: string; model: LocalModel }[] = [];
+    const { signal, dispose } = interruptSignal();
+    try {
+      for (const [i, file] of files.entries()) {
+        const name = names[i] ?? basename(file).replace(/\.gguf$/i, '');
+        const model = await loadModel(file, {
+          id: name,
+          slots: concurrency,
+          ...(context ? { contextPerSequence: context } : {}),
+        });
+        models.push({ name, model });
+      }
+      const server = await serve({
+        models,
+        host: args.host,
+        port,
+        concurrency,
+        reasoningFormat: format.data,
+        ...(apiKey ? { apiKey } : {}),
+        ...(cors ? { corsOrigins: cors } : {}),
+        ...(args.web ? {} : { webRoot: false as const }),
+        onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
+      });
+      emit(
+        args.json,
+        { url: server.url, models: server.models, web: server.web, auth: Boolean(apiKey) },
+        () =>
+          [
+            `Serving ${server.models.join(', ')} at ${server.url}`,
+            `  API:    ${server.url}/v1 (OpenAI-compatible; reasoning in ${format.data})${apiKey ? ', API key required' : ''}`,
+            server.web === 'ready'
+              ? `  Web UI: ${server.url}/`
+              : server.web === 'missing'
+                ? '  Web UI: not built (run npm run build:web)'
+                : '',
+            'Press Ctrl-C to stop.',
+          ]
+            .filter(Boolean)
+            .join('\n'),
+      );
+      await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+      await server.close();
+    } finally {
+      dispose();
+      await Promise.all(models.map((m) => m.model.dispose()));
+    }
+  },
+});
