@@ -1,4 +1,3 @@
-import { InvalidInputError } from '../core/errors/invalid-input-error.ts';
 import type { Sample } from '../core/sample.ts';
 import type { Verdict } from '../core/verdict.ts';
 import { clearCuration, saveCurationDecisions, saveCurationSummary } from '../store/curate-queries.ts';
@@ -10,6 +9,7 @@ import type { DedupOptions } from './dedup.ts';
 import { type NamedEvalSetLoader, resolveEvalSets } from './eval-sets.ts';
 import { buildFilters, FILTER_NAMES, type FilterOptions } from './filters/index.ts';
 import type { KeepPolicy, PerPromptPolicy } from './rejection.ts';
+import { loadEvalPrompts, verifySample } from './verify-sample.ts';
 
 /** Names of every check curation stores as a FilterResult (cleared when a run is curated again). */
 export const CURATION_CHECK_NAMES = [...FILTER_NAMES, 'decontamination', 'dedup-prompt', 'dedup-trace'];
@@ -27,10 +27,13 @@ export interface CurateRunOptions {
   decontamination?: DecontaminationOptions;
   promptDedup?: DedupOptions;
   traceDedup?: DedupOptions;
-  /** Loads named eval sets. Required when `decontaminate` names one. */
+  /** Loads named eval sets. Defaults to the shipped sets of src/tasks. */
   loadEvalSet?: NamedEvalSetLoader;
-  /** Verdict for one sample, or null without gold. Defaults to keeping the stored verdicts. */
-  verify?: (sample: Sample) => Verdict | null;
+  /**
+   * Verdict for one sample, or null without gold (the stored verdict is kept then). Defaults to
+   * {@link verifySample} (src/verify against the problem's gold); `false` keeps every stored verdict.
+   */
+  verify?: ((sample: Sample) => Verdict | null) | false;
   /** Samples read and written per batch. Defaults to 1000. */
   batchSize?: number;
   /** Called after each batch with the samples done so far and the total. */
@@ -48,13 +51,11 @@ export async function curateRun(
   options: CurateRunOptions = {},
 ): Promise<CurationSummary> {
   const run = store.requireRun(runIdOrName);
-  const evalSets = await resolveEvalSets(options.decontaminate ?? [], async (name) => {
-    if (!options.loadEvalSet)
-      throw new InvalidInputError(`Eval set '${name}' needs a loader`, {
-        hint: 'pass loadEvalSet (src/tasks)',
-      });
-    return options.loadEvalSet(name);
-  });
+  const evalSets = await resolveEvalSets(
+    options.decontaminate ?? [],
+    options.loadEvalSet ?? ((name) => loadEvalPrompts(name, options.signal)),
+  );
+  const verify = options.verify === false ? undefined : (options.verify ?? verifySample);
   const curatorOptions: CuratorOptions = {
     runId: run.id,
     keep: options.keep ?? 'correct',
@@ -64,7 +65,7 @@ export async function curateRun(
     ...(options.decontamination ? { decontamination: options.decontamination } : {}),
     ...(options.promptDedup ? { promptDedup: options.promptDedup } : {}),
     ...(options.traceDedup ? { traceDedup: options.traceDedup } : {}),
-    ...(options.verify ? { verify: options.verify } : {}),
+    ...(verify ? { verify } : {}),
   };
   const curator = new Curator(curatorOptions);
   const total = store.countSamples(run.id);
@@ -90,6 +91,7 @@ export async function curateRun(
   }
   options.signal?.throwIfAborted();
   const { decisions, summary } = curator.finish();
+  summary.runName = run.name;
   store.transaction(() => {
     saveCurationDecisions(store.db, run.id, decisions);
     saveCurationSummary(store.db, run.id, summary.options, summary as unknown as Record<string, unknown>);

@@ -20,6 +20,8 @@ export interface ContaminationReport {
 /** What `curate` did, for the terminal table and `--json`. */
 export interface CurationSummary {
   runId: string;
+  /** The run's name (set by `curateRun`). */
+  runName?: string;
   total: number;
   kept: number;
   /** Dropped samples per primary reason. */
@@ -70,7 +72,7 @@ export function renderCurationSummary(s: CurationSummary): string {
   const reasons = Object.keys(s.dropped).sort((a, b) => (s.dropped[b] ?? 0) - (s.dropped[a] ?? 0));
   const pct = (n: number) => (s.total === 0 ? '0.0' : ((100 * n) / s.total).toFixed(1));
   const lines = [
-    `Curated run ${s.runId}: kept ${s.kept} of ${s.total} samples (${pct(s.kept)}%)`,
+    `Curated run ${s.runName ?? s.runId}: kept ${s.kept} of ${s.total} samples (${pct(s.kept)}%)`,
     `Verified ${s.verification.verified} (${s.verification.correct} correct), ${s.verification.unverifiable} without gold`,
     '',
     'Dropped by reason (first failing check):',

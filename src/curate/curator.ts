@@ -131,15 +131,6 @@ export class Curator {
         Object.assign(detail, d);
       }
     };
-    if (this.keep === 'correct') {
-      if (!verdict) fail('unverifiable', { note: 'no gold answer and no stored verdict' });
-      else if (!verdict.correct) fail('incorrect', { extracted: verdict.extracted, method: verdict.method });
-    }
-    for (const filter of this.filters) {
-      const r = filter.apply(sample);
-      results.push(r);
-      if (!r.passed) fail(r.name, { matches: r.matches });
-    }
     const prompt = this.checkPrompt(sample);
     if (this.contamination) {
       const c = prompt.contamination;
@@ -163,6 +154,15 @@ export class Curator {
         : [],
     });
     if (dup) fail(dup.kind === 'exact' ? 'duplicate-prompt' : 'near-duplicate-prompt', { ...dup });
+    for (const filter of this.filters) {
+      const r = filter.apply(sample);
+      results.push(r);
+      if (!r.passed) fail(r.name, { matches: r.matches });
+    }
+    if (this.keep === 'correct') {
+      if (!verdict) fail('unverifiable', { note: 'no gold answer and no stored verdict' });
+      else if (!verdict.correct) fail('incorrect', { extracted: verdict.extracted, method: verdict.method });
+    }
     if (reason === null) {
       const t = this.traces.check(sample.id, `${sample.trace.reasoning}\n${sample.trace.answer}`);
       results.push({

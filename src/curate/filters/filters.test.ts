@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { syntheticSample } from '../synthetic-samples.ts';
+import { syntheticSample } from '../testing/synthetic-samples.ts';
 import {
   buildFilters,
   identityFilter,

@@ -1,7 +1,7 @@
-import { sha256, stableId } from '../core/hash.ts';
-import type { TrainPolicy } from '../core/provenance.ts';
-import type { Sample } from '../core/sample.ts';
-import type { FinishReason } from '../core/trace.ts';
+import { sha256, stableId } from '../../core/hash.ts';
+import type { TrainPolicy } from '../../core/provenance.ts';
+import type { Sample } from '../../core/sample.ts';
+import type { FinishReason } from '../../core/trace.ts';
 
 /** Fields of a synthetic sample (tests and benches); everything else gets plausible defaults. */
 export interface SyntheticSampleInput {
