@@ -1,7 +1,13 @@
 export { backoffDelay, RETRYABLE_KINDS } from './backoff.ts';
 export { buildSample, promptRef, type SampleSettings } from './build-sample.ts';
+export { loadConfigFile } from './config-file.ts';
 export { CostMeter } from './cost-meter.ts';
 export { type DryRunEstimate, estimateGeneration, estimateTokens } from './estimate.ts';
+export {
+  type GenerateFromSpecOptions,
+  type GenerateFromSpecResult,
+  generateFromSpec,
+} from './generate-from-spec.ts';
 export type { GenerationProgress, GenerationResult, RunGenerationOptions } from './options.ts';
 export { AdaptiveConcurrency, RateLimiter } from './rate-limiter.ts';
 export { runGeneration } from './run-generation.ts';

@@ -236,13 +236,13 @@ export class OpenAIChatTeacher extends BaseTeacher {
     if (signal?.aborted) return abortError(signal);
     if (error instanceof OpenAI.APIError && error.status !== undefined)
       return httpError(error.status, error.message, error.headers, error.error);
-    if (error instanceof OpenAI.APIError && error.status === undefined) {
-      // An error object sent inside the stream (OpenRouter, vLLM): the server failed mid-reply.
-      return new ProviderError('server', `Provider error in stream: ${error.message}`.slice(0, 500));
-    }
     if (error instanceof OpenAI.APIConnectionTimeoutError)
       return new ProviderError('timeout', 'The request timed out');
     if (error instanceof OpenAI.APIConnectionError) return toProviderError(error.cause ?? error, signal);
+    if (error instanceof OpenAI.APIError) {
+      // An error object sent inside the stream (OpenRouter, vLLM): the server failed mid-reply.
+      return new ProviderError('server', `Provider error in stream: ${error.message}`.slice(0, 500));
+    }
     return toProviderError(error, signal);
   }
 }
