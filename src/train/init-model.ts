@@ -17,6 +17,8 @@ export interface InitModelOptions {
   name?: string;
   /** `<arch>.context_length` written to the GGUF. Defaults to 1024. */
   contextLength?: number;
+  /** `llama` (default) or `qwen2` (NEOX RoPE, Q/K/V biases, tied embeddings). Defaults to `llama`. */
+  arch?: 'llama' | 'qwen2';
   venv?: VenvOptions;
   signal?: AbortSignal;
 }
@@ -54,6 +56,7 @@ export async function initModel(options: InitModelOptions): Promise<InitModelRes
       String(options.contextLength ?? 1024),
     );
     if (options.name) args.push('--name', options.name);
+    if (options.arch) args.push('--arch', options.arch);
     const { done } = await runWorker(args, {
       ...(options.venv ? { venv: options.venv } : {}),
       ...(options.signal ? { signal: options.signal } : {}),

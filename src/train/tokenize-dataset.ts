@@ -104,11 +104,9 @@ export async function tokenizeDataset(options: TokenizeDatasetOptions): Promise<
       const n = p.length + c.length;
       const t = Buffer.alloc(n * 4);
       const m = Buffer.alloc(n);
-      p.forEach((id, i) => t.writeInt32LE(id, i * 4));
-      c.forEach((id, i) => {
-        t.writeInt32LE(id, (p.length + i) * 4);
-        m[p.length + i] = 1;
-      });
+      const ids = Int32Array.from([...p, ...c]);
+      Buffer.from(ids.buffer).copy(t);
+      m.fill(1, p.length);
       hash.update(t);
       hash.update(m);
       await tokens.push(t);

@@ -47,7 +47,7 @@ def tensor_name_map(config: ModelConfig) -> dict[str, str]:
     if not config.tie_embeddings:
         m["output.weight"] = "output.weight"
     for i in range(config.n_layers):
-        m.update(_layer_map(i))
+        m.update({g: p for g, p in _layer_map(i).items() if config.qkv_bias or not g.endswith(".bias")})
     return m
 
 

@@ -13,4 +13,4 @@ def logits_command(path: str, tokens: list[int]) -> None:
     model.eval()
     with torch.no_grad():
         out = model(torch.tensor([tokens], dtype=torch.long))[0]
-    protocol.emit("logits", tokens=tokens, logits=[row.tolist() for row in out])
+    protocol.emit("done", tokens=tokens, logits=[row.tolist() for row in out])
