@@ -34,7 +34,7 @@ const MAX_SCAN_CHARS = 200_000;
 const hashRe = /####\s*([^\n]+)/g;
 const answerIsRe = /(?:final\s+answer\s*(?:is|:)|the\s+answer\s+is|answer\s*:)\s*(?:\*\*)?\s*:?\s*([^\n]+)/gi;
 const mathSpanRe = /\$\$([\s\S]+?)\$\$|(?<!\\)\$((?:\\\$|[^$])+?)\$|\\\(([\s\S]+?)\\\)|\\\[([\s\S]+?)\\\]/g;
-const numberRe = /-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s*\/\s*\d+)?|-?\.\d+/g;
+const numberRe = /(?<![A-Za-z0-9_.])(?:-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s*\/\s*\d+)?|-?\.\d+)/g;
 
 /** Cut a captured phrase at the end of its sentence, keeping a `$…$` / `\(…\)` math span whole. */
 function trimPhrase(raw: string): string | null {
@@ -69,8 +69,8 @@ function runExtractor(name: ExtractorName, text: string): string | null {
     case 'answer-is': {
       const m = lastMatch(answerIsRe, text);
       if (!m?.[1]) return null;
-      const inner = lastBoxed(m[1]);
-      return inner ?? trimPhrase(m[1]);
+      const phrase = trimPhrase(m[1]);
+      return phrase === null ? null : (lastBoxed(phrase) ?? phrase);
     }
     case 'whole': {
       const t = text.trim();

@@ -120,7 +120,7 @@ export function stripUnits(s: string): string {
  * thousands separators in a lone number, leading-dot decimals. Percent signs become a plain `%`.
  */
 export function normalizeAnswer(input: string): string {
-  let s = input.trim();
+  let s = input.replace(/\s+/g, ' ').trim();
   const boxed = s.includes('\\boxed') || s.includes('\\fbox') ? lastBoxed(s) : null;
   if (boxed !== null) s = boxed;
   s = stripDelimiters(s);

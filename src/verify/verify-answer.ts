@@ -27,8 +27,9 @@ export interface VerifyInput {
   /** Defaults to `'math'`. */
   kind?: VerifyKind;
   /**
-   * Time limit for this check in ms. In-process checks are bounded by input guards and the engine's
-   * own evaluation limit; `verifyBatch` enforces it hard by stopping its worker. Defaults to 5000.
+   * Time limit for this check in ms. In process it is checked between element comparisons and single
+   * symbolic calls are kept small by the complexity guard; `verifyBatch` enforces it hard by stopping
+   * its worker. Defaults to 5000.
    */
   timeoutMs?: number;
   /** Extraction order for `pred`. Defaults to boxed, `####`, "the answer is", last number. */
@@ -92,6 +93,7 @@ export function verifyAnswer(input: VerifyInput): Verdict {
     const c = compareAnswers(gold, extracted, {
       ...(input.relTol !== undefined ? { relTol: input.relTol } : {}),
       ...(input.limits !== undefined ? { limits: input.limits } : {}),
+      ...(input.timeoutMs !== undefined ? { timeoutMs: input.timeoutMs } : {}),
     });
     return verdict(c.equal, extracted, extractor, c.method, c.detail);
   } catch (error) {
