@@ -60,10 +60,8 @@ function student(bos: string, eos: string): ChatTemplate {
     supportsThinkingToggle: true,
     stop: ['\nUser:'],
     ollamaTemplate:
-      '{{- if .System }}System: {{ .System }}\n{{ end }}' +
-      '{{- range .Messages }}{{- if eq .Role "user" }}User: {{ .Content }}\n' +
-      '{{- else if eq .Role "assistant" }}Assistant: {{ .Content }}' +
-      `${eos}\n{{ end }}{{- end }}Assistant: <think>\n`,
+      '{{ if .System }}System: {{ .System }}\n{{ end }}{{ range .Messages }}{{ if eq .Role "user" }}User: {{ .Content }}\n' +
+      `{{ else if eq .Role "assistant" }}Assistant: {{ .Content }}${eos}\n{{ end }}{{ end }}Assistant: <think>\n`,
   };
 }
 

@@ -16,8 +16,8 @@ export async function collectTrace(parts: AsyncIterable<StreamPart>): Promise<Tr
   }
   if (!finish) throw new DistillError('generation ended without a finish part', { code: 'E_MODEL' });
   return {
-    reasoning,
-    answer,
+    reasoning: reasoning.trim(),
+    answer: answer.trim(),
     finishReason: finish.finishReason,
     truncatedInThinking: finish.finishReason === 'length' && reasoning !== '' && answer.trim() === '',
     usage: finish.usage,

@@ -210,7 +210,8 @@ export interface LlamaLib {
   nCtx(ctx: Pointer): number;
   nCtxSeq(ctx: Pointer): number;
   setNThreads(ctx: Pointer, n: number, nBatch: number): void;
-  quantize(input: string, output: string, params: Record<string, unknown>): number;
+  /** Runs on a worker thread; resolves with llama.cpp's return code (0 = success). */
+  quantize(input: string, output: string, params: Record<string, unknown>): Promise<number>;
   chatApplyTemplate(
     tmpl: string,
     messages: { role: string; content: string }[],
@@ -288,6 +289,9 @@ export function llamaLib(): LlamaLib {
 
   const f = (sig: string) => llama.func(sig);
   const decodeFn = f('int32_t llama_decode(void *ctx, llama_batch batch)');
+  const quantizeFn = f(
+    'uint32_t llama_model_quantize(const char *inp, const char *out, const llama_model_quantize_params *params)',
+  );
   const chatMsg = koffi.struct('llama_chat_message', { role: 'const char *', content: 'const char *' });
   const applyTemplate = llama.func('llama_chat_apply_template', 'int32_t', [
     'const char *',
@@ -351,9 +355,12 @@ export function llamaLib(): LlamaLib {
     nCtx: f('uint32_t llama_n_ctx(void *ctx)'),
     nCtxSeq: f('uint32_t llama_n_ctx_seq(void *ctx)'),
     setNThreads: f('void llama_set_n_threads(void *ctx, int32_t n, int32_t n_batch)'),
-    quantize: f(
-      'uint32_t llama_model_quantize(const char *inp, const char *out, llama_model_quantize_params *params)',
-    ),
+    quantize: (input, output, params) =>
+      new Promise((resolve, reject) => {
+        quantizeFn.async(input, output, params, (err: unknown, res: number) =>
+          err ? reject(err) : resolve(res),
+        );
+      }),
     chatApplyTemplate: (tmpl, messages, addAss, buf, len) =>
       applyTemplate(tmpl, messages, messages.length, addAss, buf, len),
     viewFloats: (p, count) => new Float32Array(koffi.view(p, count * 4)),
