@@ -16,18 +16,20 @@ function randomTree(rng: Rng, leaves: number, maxLeaf: number): Tree {
   };
 }
 
+/** A child's tokens, in parentheses when precedence or left-to-right order requires them. */
+function childTokens(parent: '+' | '-' | '*', child: Tree, isRight: boolean): Token[] {
+  const tokens = toTokens(child);
+  if (typeof child === 'number') return tokens;
+  const p = PRECEDENCE[child.op];
+  const q = PRECEDENCE[parent];
+  const needs = p < q || (isRight && p === q && parent === '-');
+  return needs ? ['(', ...tokens, ')'] : tokens;
+}
+
 /** Tokens with only the parentheses that precedence and left-to-right order require. */
 function toTokens(tree: Tree): Token[] {
   if (typeof tree === 'number') return [tree];
-  const wrap = (child: Tree, isRight: boolean): Token[] => {
-    const tokens = toTokens(child);
-    if (typeof child === 'number') return tokens;
-    const p = PRECEDENCE[child.op];
-    const q = PRECEDENCE[tree.op];
-    const needs = p < q || (isRight && p === q && tree.op === '-');
-    return needs ? ['(', ...tokens, ')'] : tokens;
-  };
-  return [...wrap(tree.left, false), tree.op, ...wrap(tree.right, true)];
+  return [...childTokens(tree.op, tree.left, false), tree.op, ...childTokens(tree.op, tree.right, true)];
 }
 
 /** Numbers in the expression: level 1 three, level 2 four, level 3 five. */
