@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveStatic } from '@hono/node-server/serve-static';
@@ -47,9 +47,22 @@ export async function ensureWebBuild(options: { webDir?: string } = {}): Promise
       hint: 'run `npm install` then `npm run build:web` in the Distill checkout',
     });
   }
+  // Build beside dist/ and swap it in, so concurrent `distill serve` starts never serve a half-written UI.
+  const dist = join(webDir, 'dist');
+  const staging = join(webDir, `.dist-${process.pid}-${Date.now()}`);
   try {
-    await vite.build({ root: webDir, configFile: join(webDir, 'vite.config.ts'), logLevel: 'warn' });
+    await vite.build({
+      root: webDir,
+      configFile: join(webDir, 'vite.config.ts'),
+      logLevel: 'warn',
+      build: { outDir: staging, emptyOutDir: true },
+    });
+    rmSync(dist, { recursive: true, force: true });
+    renameSync(staging, dist);
   } catch (cause) {
+    rmSync(staging, { recursive: true, force: true });
+    // Another process may have swapped in its build first: that one is as good as ours.
+    if (hasWebBuild(dist) && !webBuildIsStale(webDir)) return { built: false };
     throw new SetupError(`Building the web UI failed: ${(cause as Error).message}`, {
       cause,
       hint: 'run `npm run build:web` to see the full error',

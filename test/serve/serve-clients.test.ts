@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { generateText, streamText } from 'ai';
 import OpenAI from 'openai';
@@ -188,5 +191,38 @@ describe('distill serve on a real tiny GGUF', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(running).toBe(0);
+  });
+
+  it('answers a prompt longer than the context with a 400, not a crash', async () => {
+    const long = [{ role: 'user' as const, content: 'x'.repeat(5000) }];
+    await expect(client.chat.completions.create({ model: 'student', messages: long })).rejects.toMatchObject({
+      status: 400,
+    });
+    const res = await client.chat.completions.create({ model: 'student', messages, max_tokens: 8 });
+    expect(res.choices).toHaveLength(1);
+  });
+});
+
+describe('distill serve argument errors', () => {
+  const run = (args: string[]) =>
+    promisify(execFile)(process.execPath, [
+      join(import.meta.dirname, '../../bin/distill.mjs'),
+      'serve',
+      ...args,
+      '--json',
+    ]).then(
+      () => ({ code: 0, stdout: '' }),
+      (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
+    );
+
+  it('fails with one JSON error line for a missing model file or a bad option', async () => {
+    const missing = await run(['/nonexistent/model.gguf', '--port', '0']);
+    expect(missing.code).not.toBe(0);
+    expect(JSON.parse(missing.stdout.trim().split('\n').at(-1)!)).toMatchObject({
+      error: { message: expect.any(String) },
+    });
+    const format = await run(['x.gguf', '--reasoning-format', 'xml']);
+    expect(format.code).toBe(2);
+    expect(JSON.parse(format.stdout)).toMatchObject({ error: { code: 'E_INPUT' } });
   });
 });
