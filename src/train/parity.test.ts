@@ -34,7 +34,7 @@ async function llamaLogProbs(
     };
     const res = await ctx.getSequence().controlledEvaluate(tokens.map((t) => [t as Token, all]));
     const logProbs = res.map((r) => {
-      const row = new Array<number>(model.fileInsights.tokens ?? 0).fill(Number.NEGATIVE_INFINITY);
+      const row: number[] = [];
       for (const [tok, p] of r?.next.probabilities ?? []) row[tok] = Math.log(p);
       return row;
     });
