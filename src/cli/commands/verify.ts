@@ -14,8 +14,8 @@ import { emit } from '../output.ts';
 
 function line(v: Verdict): string {
   const mark = v.correct ? '✓ correct' : '✗ incorrect';
-  const found =
-    v.extracted === null ? 'no answer found' : `extracted ${JSON.stringify(v.extracted)} (${v.extractor})`;
+  if (v.extracted === null) return `${mark} — ${v.detail ?? 'no answer found'}`;
+  const found = `extracted ${JSON.stringify(v.extracted)} (${v.extractor})`;
   return `${mark} — ${found}, ${v.method}${v.detail ? ` — ${v.detail}` : ''}`;
 }
 
