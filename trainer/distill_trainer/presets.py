@@ -1,4 +1,4 @@
-"""Named model presets: llama-architecture configs (RMSNorm, RoPE, SwiGLU, GQA) from ~0.2M to ~30M params."""
+"""Named model presets: llama-architecture configs (RMSNorm, RoPE, SwiGLU, GQA) from ~0.09M to ~30M params."""
 
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ class ModelConfig:
 
 # vocab_size is filled in from the tokenizer when the model is built.
 PRESETS: dict[str, dict] = {
+    "pico": dict(dim=48, n_layers=2, n_heads=4, n_kv_heads=2, ffn_dim=128),
     "nano": dict(dim=64, n_layers=3, n_heads=4, n_kv_heads=2, ffn_dim=192),
     "micro": dict(dim=128, n_layers=4, n_heads=4, n_kv_heads=2, ffn_dim=384),
     "tiny": dict(dim=192, n_layers=6, n_heads=6, n_kv_heads=2, ffn_dim=512),
