@@ -33,6 +33,30 @@ function maxCount(units: string[]): { unit: string; count: number } {
   return best;
 }
 
+/** The most frequent word n-gram, counted by a 32-bit hash of word ids (no string per window). */
+function topNgram(tokens: string[], n: number): { unit: string; count: number } {
+  if (tokens.length < n) return { unit: '', count: 0 };
+  const ids = new Map<string, number>();
+  const seq = tokens.map((t) => {
+    let id = ids.get(t);
+    if (id === undefined) {
+      id = ids.size + 1;
+      ids.set(t, id);
+    }
+    return id;
+  });
+  const counts = new Map<number, number>();
+  let best = { at: 0, count: 0 };
+  for (let i = 0; i + n <= seq.length; i++) {
+    let h = 0x811c9dc5;
+    for (let k = i; k < i + n; k++) h = Math.imul(h ^ (seq[k] as number), 0x01000193);
+    const c = (counts.get(h) ?? 0) + 1;
+    counts.set(h, c);
+    if (c > best.count) best = { at: i, count: c };
+  }
+  return { unit: tokens.slice(best.at, best.at + n).join(' '), count: best.count };
+}
+
 /**
  * Repetition (open-instruct): drop when a paragraph repeats ≥10 times, a sentence ≥40 times anywhere,
  * the same sentence ≥4 times in a row, or a word 10-gram ≥20 times. Thresholds ×2 for math/code.
@@ -78,11 +102,7 @@ export function repetitionFilter(options: RepetitionOptions = {}): SampleFilter 
             break;
           }
         }
-        const tokens = normUnit(text).split(' ');
-        const grams: string[] = [];
-        for (let i = 0; i + base.ngram <= tokens.length; i++)
-          grams.push(tokens.slice(i, i + base.ngram).join(' '));
-        const gram = maxCount(grams);
+        const gram = topNgram(normUnit(text).split(' '), base.ngram);
         if (gram.count >= base.ngramRepeats * f)
           matches.push(`${base.ngram}-gram ×${gram.count}: ${clip(gram.unit, 80)}`);
       }
