@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { FAMILIES, generateBuiltin } from '../src/tasks/index.ts';
 import { type VerifyInput, verifyAnswer, verifyBatch } from '../src/verify/index.ts';
 
-const maxFixtures = Number(process.argv[2] ?? 5_000);
+const maxFixtures = Number(process.argv[2] ?? Number.MAX_SAFE_INTEGER);
 const fixturePairs: (VerifyInput & { expected: boolean })[] = readFileSync(
   new URL('../src/verify/fixtures/equivalence-cases.jsonl', import.meta.url),
   'utf8',
