@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { curateRun } from '../src/curate/curate-run.ts';
-import { type SyntheticSampleInput, syntheticSample } from '../src/curate/testing/synthetic-samples.ts';
+import { syntheticSample } from '../src/curate/testing/synthetic-samples.ts';
 import { curationDecisions } from '../src/store/curate-queries.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { loadEvalSet } from '../src/tasks/eval-sets.ts';
@@ -102,7 +102,6 @@ function trace(gold: string, k: number): string {
   return `${lines.join('\n')}\nSo the answer is ${gold}.`;
 }
 
-type Input = Omit<SyntheticSampleInput, 'runId'>;
 type PlantKind =
   | 'duplicate-prompt'
   | 'near-duplicate-prompt'
