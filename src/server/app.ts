@@ -28,6 +28,8 @@ export interface ServerOptions {
   maxTokensLimit?: number;
   /** Folder of the built web UI, or false to serve none. Defaults to `web/dist` of this checkout. */
   webRoot?: string | false;
+  /** Receives one access-log line per request (`POST /v1/chat/completions 200 12ms`). Defaults to no log. */
+  log?: (line: string) => void;
 }
 
 /** A built server app plus the live state routes share. */
@@ -60,6 +62,17 @@ export function createServer(options: ServerOptions): DistillServer {
       new HttpError(404, `No route for ${c.req.method} ${c.req.path}`, { code: 'unknown_route' }),
     ),
   );
+
+  const log = options.log;
+  if (log)
+    app.use('*', async (c, next) => {
+      const started = performance.now();
+      await next();
+      const stream = c.res.headers.get('content-type')?.startsWith('text/event-stream') ? ' (stream)' : '';
+      log(
+        `${c.req.method} ${c.req.path} ${c.res.status} ${Math.round(performance.now() - started)}ms${stream}`,
+      );
+    });
 
   if (options.corsOrigins && options.corsOrigins.length > 0) {
     const origins = options.corsOrigins;

@@ -141,3 +141,15 @@ describe('API key', () => {
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
   });
 });
+
+describe('access log', () => {
+  it('logs one line per request with status and duration', async () => {
+    const lines: string[] = [];
+    const app = setup({ log: (line) => lines.push(line) });
+    await app.request('/v1/models');
+    await app.request('/v1/chat/completions', { method: 'POST', body: '{' });
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^GET \/v1\/models 200 \d+ms$/);
+    expect(lines[1]).toMatch(/^POST \/v1\/chat\/completions 400 \d+ms$/);
+  });
+});

@@ -60,6 +60,7 @@ export const command = defineCommand({
     concurrency: { type: 'string', description: 'Generations decoded together per model', default: '8' },
     context: { type: 'string', description: 'Context tokens per request (default: model, max 4096)' },
     web: { type: 'boolean', description: 'Serve the web UI at / (--no-web to turn off)', default: true },
+    quiet: { type: 'boolean', description: 'No access log on stderr', default: false },
     ...jsonArg,
   },
   run: async ({ args, rawArgs }) => {
@@ -112,6 +113,9 @@ export const command = defineCommand({
         ...(cors ? { corsOrigins: cors } : {}),
         ...(args.web ? {} : { webRoot: false as const }),
         onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
+        ...(args.quiet
+          ? {}
+          : { log: (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`) }),
       });
       emit(
         args.json,
