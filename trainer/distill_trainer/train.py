@@ -197,7 +197,9 @@ def train(cfg: TrainConfig) -> int:
         device=str(device),
         bf16=autocast,
         threads=torch.get_num_threads(),
+        pid=os.getpid(),
     )
+    parent = os.getppid()
 
     def state(step: int) -> dict:
         return {
@@ -275,7 +277,7 @@ def train(cfg: TrainConfig) -> int:
         if rank == 0 and eval_p is not None and (step % eval_every == 0 or step == total):
             eval_val = _eval_loss(model, eval_p, cfg.evalRows, micro, device, autocast)
             protocol.emit("eval", step=step, evalLoss=round(eval_val or 0.0, 6))
-        stop = _Stop.requested
+        stop = _Stop.requested or os.getppid() != parent  # parent gone (killed hard): checkpoint and leave
         if distributed:
             flag = torch.tensor([1.0 if stop else 0.0])
             dist.all_reduce(flag)
