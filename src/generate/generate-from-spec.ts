@@ -45,6 +45,7 @@ export async function generateFromSpec(options: GenerateFromSpecOptions): Promis
     ...(options.env ? { env: options.env } : {}),
     ...(options.termsId ? { terms: options.termsId } : {}),
     ...(options.stream !== undefined ? { stream: options.stream } : {}),
+    ...(options.dryRun ? { allowMissingKey: true } : {}),
   });
   const terms = resolveTerms(teacher.info, options.termsId ?? teacher.info.termsId);
   const problemCount = specSize(options.tasks);

@@ -121,7 +121,7 @@ describe('runGeneration', () => {
       samples: 3,
       concurrency: 8,
       maxRetries: 10,
-      requestTimeoutMs: 400,
+      requestTimeoutMs: 2000,
       backoff: { baseMs: 5, maxMs: 40 },
     });
     const run = store.requireRun('faulty');
@@ -130,7 +130,9 @@ describe('runGeneration', () => {
     expect(injectedTotal).toBeGreaterThan(10);
     for (const [fault, n] of Object.entries(server.injected)) {
       const kind = FAULTS[fault as keyof typeof FAULTS];
-      expect(counts[kind]?.events ?? 0, fault).toBe(n);
+      // A loaded machine can also time out a legitimate reply: that is a real fault, recorded too.
+      if (kind === 'timeout') expect(counts[kind]?.events ?? 0, fault).toBeGreaterThanOrEqual(n);
+      else expect(counts[kind]?.events ?? 0, fault).toBe(n);
     }
     expect(result.status).toBe('completed');
     expect(result.completed + result.failed).toBe(60);

@@ -154,9 +154,15 @@ export async function runGeneration(options: RunGenerationOptions): Promise<Gene
     const estimate = estIn + expectedOut;
     for (let attempt = 1; ; attempt++) {
       if (signal?.aborted) break;
-      const requestSignal = signal
-        ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)])
-        : AbortSignal.timeout(timeoutMs);
+      // One controller per attempt (AbortSignal.any keeps dependents alive on a long-lived parent in Node 20).
+      const controller = new AbortController();
+      const requestSignal = controller.signal;
+      const timer = setTimeout(
+        () => controller.abort(new DOMException('Request timed out', 'TimeoutError')),
+        timeoutMs,
+      );
+      const onAbort = () => controller.abort(signal?.reason);
+      signal?.addEventListener('abort', onAbort, { once: true });
       try {
         if (attempt > 1) await limiter.acquire(estimate, signal);
         const trace = await teacher.generate(request, { signal: requestSignal });
@@ -219,6 +225,9 @@ export async function runGeneration(options: RunGenerationOptions): Promise<Gene
         } catch {
           break;
         }
+      } finally {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
       }
     }
     cost.settle(reserved, undefined);

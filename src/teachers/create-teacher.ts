@@ -17,6 +17,13 @@ export interface CreateTeacherOptions extends ApiKeyOptions {
   stream?: boolean;
   /** Terms id overriding the registry's guess (e.g. `distill-builtin`). Defaults to the guess. */
   terms?: string;
+  /** Build the teacher even without an API key (dry runs send nothing). Defaults to false. */
+  allowMissingKey?: boolean;
+  /**
+   * HTTP client of the OpenAI-chat dialects: `openai` (the openai package) or `undici` (lean). Defaults to `undici`
+   * for `openai-compatible:` (local servers, where throughput matters) and `openai` for the hosted APIs.
+   */
+  transport?: 'openai' | 'undici';
   /** fetch for the HTTP clients. Defaults to the global fetch. */
   fetch?: typeof fetch;
 }
@@ -54,7 +61,7 @@ export async function createTeacher(uri: string, options: CreateTeacherOptions =
   const env = options.env ?? process.env;
   const { provider } = parsed;
   const apiKey = resolveApiKey(provider, options);
-  if (API_PROVIDERS.has(provider) && !apiKey)
+  if (API_PROVIDERS.has(provider) && !apiKey && !options.allowMissingKey)
     throw new SetupError(`No API key for ${provider}`, {
       hint: `set ${options.apiKeyEnv?.[provider] ?? DEFAULT_KEY_ENV[provider]} in the environment (or the keys file)`,
     });
@@ -102,6 +109,7 @@ export async function createTeacher(uri: string, options: CreateTeacherOptions =
         ...(apiKey ? { apiKey, headers: { 'api-key': apiKey } } : {}),
         query: { 'api-version': isAoai ? '2024-10-21' : '2024-05-01-preview', ...parsed.providerQuery },
         stream,
+        ...(options.transport ? { transport: options.transport } : {}),
         ...fetchOpt,
       });
     }
@@ -113,6 +121,7 @@ export async function createTeacher(uri: string, options: CreateTeacherOptions =
         ...(Object.keys(parsed.providerQuery).length > 0 ? { query: parsed.providerQuery } : {}),
         stream,
         extraBody: extraBodyFor(provider),
+        transport: options.transport ?? (provider === 'openai-compatible' ? 'undici' : 'openai'),
         ...(provider === 'openai' ? { maxTokensField: 'max_completion_tokens' as const } : {}),
         ...fetchOpt,
       });

@@ -1,14 +1,16 @@
-import OpenAI from 'openai';
 import type { ChatRequest } from '../../core/chat-model.ts';
 import { ProviderError } from '../../core/errors/provider-error.ts';
 import type { StreamPart } from '../../core/stream-part.ts';
 import { BaseTeacher, type RawExtras } from '../base-teacher.ts';
 import { InlineThinkSplitter } from '../inline-think.ts';
 import { PartWriter } from '../part-writer.ts';
-import { abortError, httpError, toProviderError } from '../provider-errors.ts';
+import { abortError } from '../provider-errors.ts';
 import type { TeacherInfo } from '../teacher.ts';
+import { OpenAITransport } from './openai-transport.ts';
 import { DetailsAccumulator, detailsText, mapFinishReason } from './reasoning.ts';
 import { type ChatChunk, ChatChunkSchema, ChatCompletionSchema } from './schemas.ts';
+import type { ChatTransport } from './transport.ts';
+import { UndiciTransport } from './undici-transport.ts';
 
 export interface OpenAIChatTeacherOptions {
   info: TeacherInfo;
@@ -27,35 +29,40 @@ export interface OpenAIChatTeacherOptions {
   maxTokensField?: 'max_tokens' | 'max_completion_tokens';
   /** Where inline `<think>` content starts when no reasoning field is used. Defaults to `auto`. */
   inlineThinkStart?: 'auto' | 'thinking' | 'answer';
-  /** fetch implementation (tests, custom dispatchers). Defaults to the global fetch. */
+  /**
+   * HTTP client: `openai` (the openai package) or `undici` (lean, for local high-throughput servers).
+   * Defaults to `openai`.
+   */
+  transport?: 'openai' | 'undici';
+  /** fetch implementation for the `openai` transport. Defaults to the global fetch. */
   fetch?: typeof fetch;
 }
 
 /**
  * Every OpenAI Chat Completions dialect: DeepSeek, Azure AI Foundry, OpenRouter, OpenAI, and OpenAI-compatible
- * servers (vLLM, SGLang, llama-server, LM Studio, Ollama /v1, distill serve). The `openai` client does the HTTP
- * and SSE; the reasoning fields it does not type (`reasoning_content`, `reasoning`, `reasoning_details`, inline
+ * servers (vLLM, SGLang, llama-server, LM Studio, Ollama /v1, distill serve). A transport (the `openai` client,
+ * or undici for local servers) does the HTTP and SSE; the reasoning fields it does not type (`reasoning_content`, `reasoning`, `reasoning_details`, inline
  * `<think>`) are read here from the raw chunks, validated with zod.
  */
 export class OpenAIChatTeacher extends BaseTeacher {
   readonly info: TeacherInfo;
-  private readonly client: OpenAI;
+  private readonly transport: ChatTransport;
   private model: string;
 
   constructor(private readonly options: OpenAIChatTeacherOptions) {
     super();
     this.info = options.info;
     this.model = options.info.modelId;
-    this.client = new OpenAI({
-      apiKey: options.apiKey ?? 'no-key',
-      baseURL: options.baseUrl,
-      maxRetries: 0,
-      timeout: 3_600_000,
-      logLevel: 'off',
-      ...(options.headers ? { defaultHeaders: options.headers } : {}),
-      ...(options.query ? { defaultQuery: options.query } : {}),
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-    });
+    const t = {
+      baseUrl: options.baseUrl,
+      ...(options.apiKey ? { apiKey: options.apiKey } : {}),
+      ...(options.headers ? { headers: options.headers } : {}),
+      ...(options.query ? { query: options.query } : {}),
+    };
+    this.transport =
+      options.transport === 'undici'
+        ? new UndiciTransport(t)
+        : new OpenAITransport({ ...t, ...(options.fetch ? { fetch: options.fetch } : {}) });
   }
 
   protected async *parts(
@@ -78,7 +85,7 @@ export class OpenAIChatTeacher extends BaseTeacher {
     };
     let response: unknown;
     try {
-      response = await this.client.chat.completions.create(body as never, signal ? { signal } : {});
+      response = await this.transport.create(body, stream, signal);
     } catch (error) {
       throw this.mapError(error, signal);
     }
@@ -218,8 +225,7 @@ export class OpenAIChatTeacher extends BaseTeacher {
   private async resolveModel(signal: AbortSignal | undefined): Promise<string> {
     if (this.model) return this.model;
     try {
-      const page = await this.client.models.list(signal ? { signal } : {});
-      const first = page.data[0]?.id;
+      const first = await this.transport.firstModel(signal);
       if (!first)
         throw new ProviderError('bad-request', 'The server lists no models', {
           hint: 'name one with #MODEL',
@@ -232,17 +238,6 @@ export class OpenAIChatTeacher extends BaseTeacher {
   }
 
   private mapError(error: unknown, signal: AbortSignal | undefined): ProviderError {
-    if (error instanceof ProviderError) return error;
-    if (signal?.aborted) return abortError(signal);
-    if (error instanceof OpenAI.APIError && error.status !== undefined)
-      return httpError(error.status, error.message, error.headers, error.error);
-    if (error instanceof OpenAI.APIConnectionTimeoutError)
-      return new ProviderError('timeout', 'The request timed out');
-    if (error instanceof OpenAI.APIConnectionError) return toProviderError(error.cause ?? error, signal);
-    if (error instanceof OpenAI.APIError) {
-      // An error object sent inside the stream (OpenRouter, vLLM): the server failed mid-reply.
-      return new ProviderError('server', `Provider error in stream: ${error.message}`.slice(0, 500));
-    }
-    return toProviderError(error, signal);
+    return this.transport.mapError(error, signal);
   }
 }

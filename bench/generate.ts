@@ -1,0 +1,138 @@
+/**
+ * Engine throughput vs a bare HTTP loop. A zero-latency OpenAI-compatible SSE server runs in a child process on
+ * 127.0.0.1; the same N requests are sent (a) by a bare undici `request` loop reading each body, and (b) by
+ * `runGeneration` (openai client, reasoning normalisation, provenance, batched SQLite writes), both at
+ * concurrency 64. Prints req/s of each and the ratio (target ≥ 0.8). Run: npx tsx bench/generate.ts [N]
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent, request } from 'undici';
+import type { Problem } from '../src/core/problem.ts';
+import { runGeneration } from '../src/generate/run-generation.ts';
+import { openStore } from '../src/store/open-store.ts';
+import { createTeacher } from '../src/teachers/create-teacher.ts';
+
+const N = Number(process.argv[2] ?? 4000);
+const CONCURRENCY = 64;
+
+const SERVER = `
+const http = require('node:http');
+const sse = (o) => 'data: ' + JSON.stringify(o) + '\\n\\n';
+const base = { id: 'b', object: 'chat.completion.chunk', created: 1, model: 'bench' };
+const ch = (delta, finish = null) => ({ ...base, choices: [{ index: 0, delta, finish_reason: finish }] });
+const body = sse(ch({ role: 'assistant', content: null, reasoning_content: 'Adding the numbers' })) +
+  sse(ch({ reasoning_content: ' gives 42.' })) + sse(ch({ content: 'The answer is \\\\boxed{42}.' })) +
+  sse({ ...ch({}, 'stop'), usage: { prompt_tokens: 20, completion_tokens: 40, completion_tokens_details: { reasoning_tokens: 30 } } }) +
+  'data: [DONE]\\n\\n';
+const server = http.createServer((req, res) => {
+  req.resume();
+  req.on('end', () => { res.writeHead(200, { 'content-type': 'text/event-stream' }); res.end(body); });
+});
+server.keepAliveTimeout = 60000;
+server.listen(0, '127.0.0.1', () => process.stdout.write(String(server.address().port) + '\\n'));
+`;
+
+async function startServer(): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['-e', SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<string>((resolve) =>
+    child.stdout?.once('data', (d: Buffer) => resolve(d.toString().trim())),
+  );
+  return { url: `http://127.0.0.1:${port}`, child };
+}
+
+function problemsFor(n: number): AsyncIterable<Problem> {
+  return (async function* () {
+    for (let i = 0; i < n; i++)
+      yield {
+        id: `bench-${i}`,
+        source: { kind: 'builtin', family: 'add', split: 'train', level: 1, seed: 0, index: i },
+        prompt: `What is ${i} + ${i + 1}? Put the final answer in \\boxed{}.`,
+        gold: String(2 * i + 1),
+        answerKind: 'math',
+        origin: 'synthetic',
+        meta: {},
+      } satisfies Problem;
+  })();
+}
+
+async function bareLoop(url: string, n: number): Promise<number> {
+  const dispatcher = new Agent({ connections: CONCURRENCY, keepAliveTimeout: 60_000 });
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < n) {
+        const i = next++;
+        const body = JSON.stringify({
+          model: 'bench',
+          messages: [
+            { role: 'user', content: `What is ${i} + ${i + 1}? Put the final answer in \\boxed{}.` },
+          ],
+          max_tokens: 8192,
+          temperature: 0.6,
+          top_p: 0.95,
+          seed: i,
+          stream: true,
+          stream_options: { include_usage: true },
+        });
+        const res = await request(`${url}/v1/chat/completions`, {
+          method: 'POST',
+          body,
+          headers: { 'content-type': 'application/json', authorization: 'Bearer bench' },
+          dispatcher,
+        });
+        await res.body.text();
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  await dispatcher.close();
+  return n / seconds;
+}
+
+async function engine(url: string, n: number): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'distill-bench-'));
+  const store = openStore(join(dir, 'bench.sqlite'));
+  const teacher = await createTeacher(`openai-compatible:${url}/v1#bench`, { env: {} });
+  const started = performance.now();
+  const result = await runGeneration({
+    store,
+    teacher,
+    problems: problemsFor(n),
+    problemCount: n,
+    runName: 'bench',
+    concurrency: CONCURRENCY,
+  });
+  const seconds = (performance.now() - started) / 1000;
+  if (result.completed !== n || store.countSamples(result.runId) !== n)
+    throw new Error(`engine stored ${store.countSamples(result.runId)} of ${n}`);
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+  return n / seconds;
+}
+
+const { url, child } = await startServer();
+try {
+  await bareLoop(url, 500); // warm-up (JIT, connections)
+  await engine(url, 500);
+  const bare: number[] = [];
+  const eng: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    bare.push(await bareLoop(url, N));
+    eng.push(await engine(url, N));
+  }
+  const best = (xs: number[]) => Math.max(...xs);
+  console.log(
+    `bare undici loop : ${best(bare).toFixed(0)} req/s (rounds: ${bare.map((x) => x.toFixed(0)).join(', ')})`,
+  );
+  console.log(
+    `distill generate : ${best(eng).toFixed(0)} req/s (rounds: ${eng.map((x) => x.toFixed(0)).join(', ')})`,
+  );
+  console.log(
+    `ratio engine/bare: ${(best(eng) / best(bare)).toFixed(2)} (target ≥ 0.8; ${N} requests, concurrency ${CONCURRENCY})`,
+  );
+} finally {
+  child.kill();
+}

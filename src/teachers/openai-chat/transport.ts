@@ -1,0 +1,25 @@
+import type { ProviderError } from '../../core/errors/provider-error.ts';
+
+/** Where an OpenAI-chat request goes and how its reply comes back (parsed JSON values, not yet validated). */
+export interface ChatTransport {
+  /** POST /chat/completions. Streaming: an iterable of SSE `data` objects (until `[DONE]`); else the JSON body. */
+  create(
+    body: Record<string, unknown>,
+    stream: boolean,
+    signal: AbortSignal | undefined,
+  ): Promise<AsyncIterable<unknown> | unknown>;
+  /** GET /models: the first model id (servers that serve one model). */
+  firstModel(signal: AbortSignal | undefined): Promise<string | undefined>;
+  /** Turn anything the transport threw into a ProviderError. */
+  mapError(error: unknown, signal: AbortSignal | undefined): ProviderError;
+}
+
+export interface TransportOptions {
+  baseUrl: string;
+  /** Sent as `Authorization: Bearer`. Defaults to none. */
+  apiKey?: string;
+  /** Extra headers. Defaults to none. */
+  headers?: Record<string, string>;
+  /** Query parameters on every request. Defaults to none. */
+  query?: Record<string, string>;
+}
