@@ -1,4 +1,5 @@
 import { defineCommand } from 'citty';
+import { InvalidInputError } from '../../core/errors/invalid-input-error.ts';
 import { loadRecipe } from '../../pipeline/load-recipe.ts';
 import type { RecipeEvent } from '../../pipeline/run-recipe.ts';
 import { runRecipe } from '../../pipeline/run-recipe.ts';
@@ -44,16 +45,33 @@ function renderer(json: boolean): (e: RecipeEvent) => void {
   };
 }
 
+/** Every `--var NAME=VALUE` / `--var=NAME=VALUE` in the raw arguments (citty keeps only the last repeat). */
+function parseVars(rawArgs: string[]): Record<string, string> {
+  const list: string[] = [];
+  rawArgs.forEach((arg, i) => {
+    if (arg === '--var' && rawArgs[i + 1] !== undefined) list.push(rawArgs[i + 1] as string);
+    else if (arg.startsWith('--var=')) list.push(arg.slice(6));
+  });
+  const out: Record<string, string> = {};
+  for (const item of list) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new InvalidInputError(`--var expects NAME=VALUE, got '${item}'`);
+    out[item.slice(0, eq)] = item.slice(eq + 1);
+  }
+  return out;
+}
+
 /** `distill run RECIPE`: run a pipeline recipe with resumable stages. */
 export const command = defineCommand({
   meta: { name: 'run', description: 'Run a pipeline recipe (YAML/JSON) with resumable stages' },
   args: {
     recipe: { type: 'positional', description: 'Recipe file, e.g. recipes/demo.yaml', required: true },
     force: { type: 'boolean', description: 'Rerun every stage even if unchanged', default: false },
+    var: { type: 'string', description: 'Override a recipe variable: --var NAME=VALUE (repeatable)' },
     ...jsonArg,
   },
-  run: async ({ args }) => {
-    const recipe = loadRecipe(args.recipe);
+  run: async ({ args, rawArgs }) => {
+    const recipe = loadRecipe(args.recipe, parseVars(rawArgs));
     const { signal, dispose } = interruptSignal();
     const started = Date.now();
     try {
