@@ -1,9 +1,6 @@
 import type { ChatRequest } from '../core/chat-model.ts';
 import { SetupError } from '../core/errors/setup-error.ts';
-import { AnthropicTeacher } from './anthropic/anthropic-teacher.ts';
 import { type ApiKeyOptions, DEFAULT_KEY_ENV, resolveApiKey } from './api-keys.ts';
-import { createGgufTeacher } from './gguf/gguf-teacher.ts';
-import { OllamaTeacher } from './ollama/ollama-teacher.ts';
 import { OpenAIChatTeacher } from './openai-chat/openai-chat-teacher.ts';
 import { lookupPrice } from './prices.ts';
 import type { Price, Teacher, TeacherInfo } from './teacher.ts';
@@ -82,9 +79,12 @@ export async function createTeacher(uri: string, options: CreateTeacherOptions =
   const fetchOpt = options.fetch ? { fetch: options.fetch } : {};
 
   switch (provider) {
-    case 'gguf':
+    case 'gguf': {
+      const { createGgufTeacher } = await import('./gguf/gguf-teacher.ts');
       return createGgufTeacher(parsed.model, info);
-    case 'ollama':
+    }
+    case 'ollama': {
+      const { OllamaTeacher } = await import('./ollama/ollama-teacher.ts');
       return new OllamaTeacher({
         info,
         baseUrl: baseUrl!,
@@ -92,7 +92,10 @@ export async function createTeacher(uri: string, options: CreateTeacherOptions =
         ...(apiKey ? { apiKey } : {}),
         ...fetchOpt,
       });
-    case 'anthropic':
+    }
+    case 'anthropic': {
+      // Imported on demand: the AI SDK is heavy to load and only this provider needs it.
+      const { AnthropicTeacher } = await import('./anthropic/anthropic-teacher.ts');
       return new AnthropicTeacher({
         info,
         stream,
@@ -100,6 +103,7 @@ export async function createTeacher(uri: string, options: CreateTeacherOptions =
         ...(baseUrl ? { baseUrl } : {}),
         ...fetchOpt,
       });
+    }
     case 'azure': {
       const host = new URL(baseUrl!).host;
       const isAoai = host.endsWith('openai.azure.com') && !/\/openai\//.test(baseUrl!);

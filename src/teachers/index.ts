@@ -1,4 +1,4 @@
-export { AnthropicTeacher, type AnthropicTeacherOptions } from './anthropic/anthropic-teacher.ts';
+export type { AnthropicTeacherOptions } from './anthropic/anthropic-teacher.ts';
 export { type ApiKeyOptions, DEFAULT_KEY_ENV, resolveApiKey } from './api-keys.ts';
 export { BaseTeacher, type RawExtras } from './base-teacher.ts';
 export { type CreateTeacherOptions, createTeacher } from './create-teacher.ts';

@@ -6,11 +6,9 @@ import { InlineThinkSplitter } from '../inline-think.ts';
 import { PartWriter } from '../part-writer.ts';
 import { abortError } from '../provider-errors.ts';
 import type { TeacherInfo } from '../teacher.ts';
-import { OpenAITransport } from './openai-transport.ts';
 import { DetailsAccumulator, detailsText, mapFinishReason } from './reasoning.ts';
 import { type ChatChunk, ChatChunkSchema, ChatCompletionSchema } from './schemas.ts';
-import type { ChatTransport } from './transport.ts';
-import { UndiciTransport } from './undici-transport.ts';
+import type { ChatTransport, TransportOptions } from './transport.ts';
 
 export interface OpenAIChatTeacherOptions {
   info: TeacherInfo;
@@ -46,23 +44,33 @@ export interface OpenAIChatTeacherOptions {
  */
 export class OpenAIChatTeacher extends BaseTeacher {
   readonly info: TeacherInfo;
-  private readonly transport: ChatTransport;
+  private transport: ChatTransport | undefined;
   private model: string;
 
   constructor(private readonly options: OpenAIChatTeacherOptions) {
     super();
     this.info = options.info;
     this.model = options.info.modelId;
-    const t = {
-      baseUrl: options.baseUrl,
-      ...(options.apiKey ? { apiKey: options.apiKey } : {}),
-      ...(options.headers ? { headers: options.headers } : {}),
-      ...(options.query ? { query: options.query } : {}),
+  }
+
+  /** The HTTP client, loaded on first use (keeps CLI start-up light: only the needed client is imported). */
+  private async client(): Promise<ChatTransport> {
+    if (this.transport) return this.transport;
+    const o = this.options;
+    const t: TransportOptions = {
+      baseUrl: o.baseUrl,
+      ...(o.apiKey ? { apiKey: o.apiKey } : {}),
+      ...(o.headers ? { headers: o.headers } : {}),
+      ...(o.query ? { query: o.query } : {}),
     };
-    this.transport =
-      options.transport === 'undici'
-        ? new UndiciTransport(t)
-        : new OpenAITransport({ ...t, ...(options.fetch ? { fetch: options.fetch } : {}) });
+    if (o.transport === 'undici') {
+      const { UndiciTransport } = await import('./undici-transport.ts');
+      this.transport = new UndiciTransport(t);
+    } else {
+      const { OpenAITransport } = await import('./openai-transport.ts');
+      this.transport = new OpenAITransport({ ...t, ...(o.fetch ? { fetch: o.fetch } : {}) });
+    }
+    return this.transport;
   }
 
   protected async *parts(
@@ -83,9 +91,10 @@ export class OpenAIChatTeacher extends BaseTeacher {
       stream,
       ...(stream ? { stream_options: { include_usage: true } } : {}),
     };
+    const transport = await this.client();
     let response: unknown;
     try {
-      response = await this.transport.create(body, stream, signal);
+      response = await transport.create(body, stream, signal);
     } catch (error) {
       throw this.mapError(error, signal);
     }
@@ -225,7 +234,7 @@ export class OpenAIChatTeacher extends BaseTeacher {
   private async resolveModel(signal: AbortSignal | undefined): Promise<string> {
     if (this.model) return this.model;
     try {
-      const first = await this.transport.firstModel(signal);
+      const first = await (await this.client()).firstModel(signal);
       if (!first)
         throw new ProviderError('bad-request', 'The server lists no models', {
           hint: 'name one with #MODEL',
@@ -238,6 +247,8 @@ export class OpenAIChatTeacher extends BaseTeacher {
   }
 
   private mapError(error: unknown, signal: AbortSignal | undefined): ProviderError {
+    if (!this.transport)
+      return error instanceof ProviderError ? error : new ProviderError('network', String(error));
     return this.transport.mapError(error, signal);
   }
 }

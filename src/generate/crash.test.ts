@@ -1,0 +1,91 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { openStore } from '../store/open-store.ts';
+import type { Store } from '../store/store.ts';
+import { startFakeTeacher } from './testing/fake-teacher-server.ts';
+import { spawnCli } from './testing/spawn-cli.ts';
+
+const slow = process.env.DISTILL_SLOW === '1';
+
+function stored(store: Store, name: string): number {
+  const run = store.getRun(name);
+  return run ? store.countSamples(run.id) : 0;
+}
+
+/**
+ * kill -9 `distill generate` at random points after it has stored something, re-run the same command each time,
+ * then let it finish: exactly N×K samples, no duplicates, a sound database.
+ */
+async function crashAndResume(kills: number, problems: number, samples: number): Promise<void> {
+  const server = await startFakeTeacher({ chunkDelayMs: 12 });
+  const file = join(mkdtempSync(join(tmpdir(), 'distill-crash-')), 'store.sqlite');
+  const args = [
+    'generate',
+    '--teacher',
+    `openai-compatible:${server.url}/v1#fake-r1`,
+    '--tasks',
+    `add:${problems}:train`,
+    '--samples',
+    String(samples),
+    '--out',
+    'crashy',
+    '--store',
+    file,
+    '--concurrency',
+    '4',
+    '--json',
+  ];
+  const total = problems * samples;
+  const watcher = openStore(file);
+  let midRunKills = 0;
+  try {
+    for (let k = 0; k < kills; k++) {
+      const before = stored(watcher, 'crashy');
+      if (before >= total) break;
+      const { child, done } = spawnCli(args);
+      let exited = false;
+      void done.then(() => {
+        exited = true;
+      });
+      // Wait for progress in this life, then kill at a random moment.
+      while (!exited && stored(watcher, 'crashy') <= before) await sleep(20);
+      if (exited) break;
+      await sleep(Math.floor(Math.random() * 200));
+      child.kill('SIGKILL');
+      const end = await done;
+      if (end.signal === 'SIGKILL' && stored(watcher, 'crashy') < total) midRunKills += 1;
+    }
+    const final = await spawnCli(args).done;
+    expect(final.code, final.stderr).toBe(0);
+    const result = JSON.parse(final.stdout.trim().split('\n').at(-1) ?? '{}') as {
+      status: string;
+      done: number;
+    };
+    expect(result).toMatchObject({ status: 'completed', done: total });
+    expect(midRunKills).toBeGreaterThanOrEqual(1);
+    const run = watcher.requireRun('crashy');
+    expect(watcher.countSamples(run.id)).toBe(total);
+    expect(watcher.runReport('crashy').counts.duplicates).toBe(0);
+    expect(watcher.integrityCheck()).toBe('ok');
+  } finally {
+    watcher.close();
+    await server.close();
+  }
+}
+
+describe('generate crash safety', () => {
+  it('kill -9 three times, re-run each time: exactly N×K samples, no duplicates, integrity ok', async () => {
+    await crashAndResume(3, 40, 2);
+  }, 120_000);
+
+  it.runIf(slow)(
+    'kill -9 ten times (slow suite)',
+    async () => {
+      await crashAndResume(10, 100, 2);
+    },
+    600_000,
+  );
+});
