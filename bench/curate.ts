@@ -202,9 +202,15 @@ async function setup(file: string): Promise<void> {
   store.close();
 }
 
+function cpuSeconds(since: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(since);
+  return (d.user + d.system) / 1e6;
+}
+
 async function measure(file: string): Promise<void> {
   const store = openStore(file);
   const gib = (kb: number) => (kb / 1024 / 1024).toFixed(2);
+  let cpu = process.cpuUsage();
   let t = performance.now();
   let n = 0;
   let chars = 0;
@@ -217,10 +223,19 @@ async function measure(file: string): Promise<void> {
       chars += s.trace.reasoning.length;
     }
   const baseline = (performance.now() - t) / 1000;
+  const baselineCpu = cpuSeconds(cpu);
   const rssAfterBaseline = process.resourceUsage().maxRSS;
+  cpu = process.cpuUsage();
   t = performance.now();
-  const summary = await curateRun(store, 'bench', { decontaminate: ['gsm8k', 'math500', 'builtin-eval'] });
+  const summary = await curateRun(store, 'bench', {
+    decontaminate: ['gsm8k', 'math500', 'builtin-eval'],
+    onProgress: (done) => {
+      if (done % 20_000 === 0)
+        process.stderr.write(`  … ${done} samples, ${((performance.now() - t) / 1000).toFixed(0)} s\n`);
+    },
+  });
   const wall = (performance.now() - t) / 1000;
+  const curateCpu = cpuSeconds(cpu);
   const rss = process.resourceUsage().maxRSS;
   const plants = new Map(
     (

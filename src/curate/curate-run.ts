@@ -9,7 +9,7 @@ import type { DedupOptions } from './dedup.ts';
 import { type NamedEvalSetLoader, resolveEvalSets } from './eval-sets.ts';
 import { buildFilters, FILTER_NAMES, type FilterOptions } from './filters/index.ts';
 import type { KeepPolicy, PerPromptPolicy } from './rejection.ts';
-import { loadEvalPrompts, verifySample } from './verify-sample.ts';
+import { createSampleVerifier, loadEvalPrompts } from './verify-sample.ts';
 
 /** Names of every check curation stores as a FilterResult (cleared when a run is curated again). */
 export const CURATION_CHECK_NAMES = [...FILTER_NAMES, 'decontamination', 'dedup-prompt', 'dedup-trace'];
@@ -31,7 +31,7 @@ export interface CurateRunOptions {
   loadEvalSet?: NamedEvalSetLoader;
   /**
    * Verdict for one sample, or null without gold (the stored verdict is kept then). Defaults to
-   * {@link verifySample} (src/verify against the problem's gold); `false` keeps every stored verdict.
+   * {@link createSampleVerifier} (src/verify against the problem's gold); `false` keeps every stored verdict.
    */
   verify?: ((sample: Sample) => Verdict | null) | false;
   /** Samples read and written per batch. Defaults to 1000. */
@@ -55,7 +55,7 @@ export async function curateRun(
     options.decontaminate ?? [],
     options.loadEvalSet ?? ((name) => loadEvalPrompts(name, options.signal)),
   );
-  const verify = options.verify === false ? undefined : (options.verify ?? verifySample);
+  const verify = options.verify === false ? undefined : (options.verify ?? createSampleVerifier());
   const curatorOptions: CuratorOptions = {
     runId: run.id,
     keep: options.keep ?? 'correct',

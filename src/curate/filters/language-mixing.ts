@@ -6,14 +6,16 @@ export interface LanguageMixingOptions {
   maxForeignShare?: number;
 }
 
-const CJK = /[\u4e00-\u9fff]/g;
-const LATIN = /[A-Za-z]/g;
-
-function count(text: string, re: RegExp): number {
-  re.lastIndex = 0;
-  let n = 0;
-  while (re.exec(text)) n++;
-  return n;
+/** CJK (U+4E00–U+9FFF) and Latin (A–Z, a–z) letters of a text, in one pass. */
+function scripts(text: string): { cjk: number; latin: number } {
+  let cjk = 0;
+  let latin = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x4e00 && c <= 0x9fff) cjk++;
+    else if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) latin++;
+  }
+  return { cjk, latin };
 }
 
 /**
@@ -28,11 +30,10 @@ export function languageMixingFilter(options: LanguageMixingOptions = {}): Sampl
     version: '1',
     params: { maxForeignShare, cjk: '[\\u4e00-\\u9fff]' },
     apply(sample: Sample): FilterResult {
-      const prompt = sample.problem.prompt;
-      const targetCjk = count(prompt, CJK) > count(prompt, LATIN);
+      const p = scripts(sample.problem.prompt);
+      const targetCjk = p.cjk > p.latin;
       const text = `${sample.trace.reasoning}\n${sample.trace.answer}`;
-      const cjk = count(text, CJK);
-      const latin = count(text, LATIN);
+      const { cjk, latin } = scripts(text);
       const total = cjk + latin;
       const foreign = targetCjk ? latin : cjk;
       const share = total === 0 ? 0 : foreign / total;
