@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { setImmediate as yieldNow } from 'node:timers/promises';
 import { type BatchStruct, llamaFailure, type Pointer } from './llama/ffi.ts';
 import type { NativeModel } from './native-model.ts';
@@ -23,8 +24,13 @@ export interface SchedulerOptions {
   contextPerSequence?: number;
   /** Maximum tokens per decode call (prompt chunks are split to fit). Defaults to 512. */
   batchTokens?: number;
-  /** CPU threads. Defaults to 1 below 10M parameters (thread sync costs more than it saves), else 4. */
+  /**
+   * CPU threads. Defaults to `DISTILL_THREADS`, else 1 below 100M parameters (ggml's thread barriers cost more
+   * than they save on small models, and stall badly on busy shared cores), else half the cores.
+   */
   threads?: number;
+  /** CPU threads when a decode holds several tokens (prompts, batches). Defaults to `threads`. */
+  threadsBatch?: number;
   /** Run `llama_decode` on a worker thread so the event loop stays free. Defaults to true above 20M parameters. */
   asyncDecode?: boolean;
 }
@@ -67,8 +73,14 @@ export class DecodeScheduler {
     this.slots = Math.max(1, options.slots ?? 8);
     const perSeq = options.contextPerSequence ?? Math.min(model.info.contextLength || 4096, 4096);
     this.batchTokens = Math.max(this.slots, options.batchTokens ?? 512);
-    const small = model.info.params < 10_000_000;
-    const threads = options.threads ?? (small ? 1 : 4);
+    const envThreads = Number(process.env.DISTILL_THREADS);
+    const threads =
+      options.threads ??
+      (Number.isInteger(envThreads) && envThreads > 0
+        ? envThreads
+        : model.info.params < 100_000_000
+          ? 1
+          : Math.max(1, Math.floor(availableParallelism() / 2)));
     this.asyncDecode = options.asyncDecode ?? model.info.params > 20_000_000;
     const params = lib.contextDefaultParams();
     Object.assign(params, {
@@ -77,7 +89,7 @@ export class DecodeScheduler {
       n_ubatch: this.batchTokens,
       n_seq_max: this.slots,
       n_threads: threads,
-      n_threads_batch: threads,
+      n_threads_batch: options.threadsBatch ?? threads,
       kv_unified: false,
       no_perf: true,
     });
