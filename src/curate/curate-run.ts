@@ -1,6 +1,11 @@
 import type { Sample } from '../core/sample.ts';
 import type { Verdict } from '../core/verdict.ts';
-import { clearCuration, saveCurationDecisions, saveCurationSummary } from '../store/curate-queries.ts';
+import {
+  clearCuration,
+  saveCheckResults,
+  saveCurationDecisions,
+  saveCurationSummary,
+} from '../store/curate-queries.ts';
 import type { Store } from '../store/store.ts';
 import type { CurationSummary } from './curation-summary.ts';
 import { Curator, type CuratorOptions } from './curator.ts';
@@ -82,7 +87,10 @@ export async function curateRun(
         c.verdict ? [{ sampleId: c.sampleId, verdict: c.verdict }] : [],
       );
       if (verdicts.length > 0) store.setVerdicts(verdicts);
-      store.saveFilterResults(checks.flatMap((c) => c.filters.map((f) => ({ sampleId: c.sampleId, ...f }))));
+      saveCheckResults(
+        store.db,
+        checks.flatMap((c) => c.filters.map((result) => ({ sampleId: c.sampleId, result }))),
+      );
     });
     done += batch.length;
     options.onProgress?.(done, total);

@@ -28,7 +28,7 @@ export interface CuratorOptions {
   /** Eval sets to decontaminate against. Defaults to none. */
   evalSets?: readonly EvalSet[];
   decontamination?: DecontaminationOptions;
-  /** Prompt dedup. Defaults to word 3-gram shingles, Jaccard 0.8, same numbers required. */
+  /** Prompt dedup. Defaults to word 3-gram shingles, Jaccard 0.7, same numbers required. */
   promptDedup?: DedupOptions;
   /** Trace dedup. Defaults to word 5-gram shingles, Jaccard 0.8, same numbers required. */
   traceDedup?: DedupOptions;
@@ -97,6 +97,8 @@ export class Curator {
   private readonly states: State[] = [];
   private readonly flagged: Record<string, number> = {};
   private readonly verification = { verified: 0, correct: 0, unverifiable: 0 };
+  /** One params object per check, shared by every result (the store serialises each once). */
+  private readonly decontaminationParams: Record<string, unknown>;
 
   constructor(private readonly options: CuratorOptions) {
     this.keep = options.keep ?? 'correct';
@@ -106,7 +108,10 @@ export class Curator {
       options.evalSets && options.evalSets.length > 0
         ? new ContaminationIndex(options.evalSets, options.decontamination)
         : null;
-    this.prompts = new Deduplicator({ shingle: 3, ...options.promptDedup });
+    this.decontaminationParams = this.contamination
+      ? { ...this.contamination.params, sets: this.contamination.sets.map((s) => s.name) }
+      : {};
+    this.prompts = new Deduplicator({ shingle: 3, threshold: 0.7, ...options.promptDedup });
     this.traces = new Deduplicator({ shingle: 5, ...options.traceDedup });
   }
 
@@ -137,7 +142,7 @@ export class Curator {
       results.push({
         name: 'decontamination',
         version: DECONTAMINATION_VERSION,
-        params: { ...this.contamination.params, sets: this.contamination.sets.map((s) => s.name) },
+        params: this.decontaminationParams,
         passed: c === null,
         matches: c ? [`${c.method} ${c.evalSet}/${c.evalId}: ${c.evidence}`] : [],
       });
@@ -147,7 +152,7 @@ export class Curator {
     results.push({
       name: 'dedup-prompt',
       version: DEDUP_VERSION,
-      params: { ...this.prompts.params },
+      params: this.prompts.params,
       passed: dup === null,
       matches: dup
         ? [`${dup.kind} duplicate of problem ${dup.of} (jaccard ${dup.similarity.toFixed(2)})`]
@@ -168,7 +173,7 @@ export class Curator {
       results.push({
         name: 'dedup-trace',
         version: DEDUP_VERSION,
-        params: { ...this.traces.params },
+        params: this.traces.params,
         passed: t === null,
         matches: t ? [`${t.kind} duplicate of sample ${t.of} (jaccard ${t.similarity.toFixed(2)})`] : [],
       });

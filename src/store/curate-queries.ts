@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { FilterResult } from '../core/sample.ts';
 import { now, prepared } from './statements.ts';
 
 /** One sample's curation decision (see `saveCuration`). */
@@ -105,4 +106,38 @@ export function curationDecisions(db: Database.Database, runId: string): Curatio
     reason: r.reason,
     detail: JSON.parse(r.detail) as Record<string, unknown>,
   }));
+}
+
+/** One check result of curation (see `saveCheckResults`). */
+export interface CheckResultRow {
+  sampleId: string;
+  result: FilterResult;
+}
+
+/**
+ * Bulk-write curation check results into `filter_results` (same upsert semantics as `saveFilterResults`), in the
+ * caller's transaction. The rows come from typed curation code, so they are not re-validated; each distinct params
+ * object is serialised once (curation shares one params object per check).
+ */
+export function saveCheckResults(db: Database.Database, rows: readonly CheckResultRow[]): number {
+  const upsert = prepared(
+    db,
+    `INSERT INTO filter_results (sample_id, name, version, params, passed, matches, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (sample_id, name) DO UPDATE SET version = excluded.version, params = excluded.params,
+       passed = excluded.passed, matches = excluded.matches, created_at = excluded.created_at`,
+  );
+  const paramsJson = new Map<object, string>();
+  const at = now();
+  let written = 0;
+  for (const { sampleId, result: r } of rows) {
+    let params = paramsJson.get(r.params);
+    if (params === undefined) {
+      params = JSON.stringify(r.params);
+      paramsJson.set(r.params, params);
+    }
+    const matches = r.matches.length === 0 ? '[]' : JSON.stringify(r.matches);
+    written += upsert.run(sampleId, r.name, r.version, params, r.passed ? 1 : 0, matches, at).changes;
+  }
+  return written;
 }

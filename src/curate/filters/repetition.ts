@@ -71,13 +71,15 @@ export function repetitionFilter(options: RepetitionOptions = {}): SampleFilter 
     mathCodeFactor: options.mathCodeFactor ?? 2,
     minUnitChars: options.minUnitChars ?? 10,
   };
+  const plain = { ...base, factor: 1 };
+  const scaled = { ...base, factor: base.mathCodeFactor };
   const filter: SampleFilter = {
     name: 'repetition',
     version: '1',
     params: base,
     apply(sample: Sample): FilterResult {
       const f = isMathOrCode(sample) ? base.mathCodeFactor : 1;
-      const params = { ...base, factor: f };
+      const params = f === 1 ? plain : scaled;
       const matches: string[] = [];
       for (const text of [sample.trace.reasoning, sample.trace.answer]) {
         const paragraphs = text
