@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { ProviderError } from '../core/errors/provider-error.ts';
+import { backoffDelay } from './backoff.ts';
+import { AdaptiveConcurrency, RateLimiter } from './rate-limiter.ts';
+
+describe('rate limits and backoff', () => {
+  it('never lets more requests through than the RPM budget allows', async () => {
+    const limiter = new RateLimiter({ rpm: 600 }); // 10/s, starting with one second of budget
+    const started = performance.now();
+    let passed = 0;
+    const deadline = started + 300;
+    while (performance.now() < deadline) {
+      await limiter.acquire(1);
+      if (performance.now() <= deadline) passed += 1;
+    }
+    const elapsed = performance.now() - started;
+    expect(passed).toBeGreaterThanOrEqual(1);
+    expect(passed).toBeLessThanOrEqual(10 + Math.ceil(elapsed / 100) + 1);
+  });
+
+  it('holds every request during a provider-requested pause, and charges TPM corrections', async () => {
+    const limiter = new RateLimiter({ tpm: 60_000 });
+    limiter.pause(150);
+    const t = performance.now();
+    await limiter.acquire(10);
+    expect(performance.now() - t).toBeGreaterThanOrEqual(140);
+    limiter.settle(10, 2_000); // used far more than estimated: the bucket is now in debt
+    const t2 = performance.now();
+    await limiter.acquire(10);
+    expect(performance.now() - t2).toBeGreaterThanOrEqual(900);
+  });
+
+  it('halves concurrency on a rate limit and grows it back one step per streak of successes', () => {
+    const c = new AdaptiveConcurrency(16, 4);
+    c.onRateLimit();
+    c.onRateLimit();
+    expect(c.limit).toBe(4);
+    for (let i = 0; i < 8; i++) c.onSuccess();
+    expect(c.limit).toBe(6);
+    for (let i = 0; i < 100; i++) c.onSuccess();
+    expect(c.limit).toBe(16);
+  });
+
+  it('backs off exponentially with jitter, capped, and never below Retry-After', () => {
+    const e = new ProviderError('server', 'boom');
+    expect(backoffDelay(1, e, { baseMs: 100, random: () => 0 })).toBe(50);
+    expect(backoffDelay(3, e, { baseMs: 100, random: () => 0.999 })).toBeCloseTo(400, 0);
+    expect(backoffDelay(20, e, { baseMs: 100, maxMs: 1000, random: () => 1 })).toBe(1000);
+    const limited = new ProviderError('rate-limit', 'slow down', { retryAfterMs: 5000 });
+    expect(backoffDelay(1, limited, { baseMs: 100, random: () => 0.5 })).toBe(5000);
+  });
+});
