@@ -37,4 +37,23 @@ describe('ContaminationIndex', () => {
     expect(strict.check('Natalia sold clips to 48 of her friends in April')).toBeNull();
     expect(strict.check('What is 17 times 23?')).toMatchObject({ method: 'fuzzy' });
   });
+
+  it('can ignore template n-grams shared by many eval prompts', () => {
+    const templated = {
+      name: 'builtin-eval',
+      prompts: ['red', 'blue', 'green'].map((c, i) => ({
+        id: `t${i}`,
+        text: `Please count how many letters there are in the word ${c} and answer.`,
+      })),
+    };
+    const probe = 'Please count how many letters there are in the word yellow and answer.';
+    expect(new ContaminationIndex([templated]).check(probe)?.method).toBe('ngram');
+    expect(new ContaminationIndex([templated], { ignoreNgramsSharedBy: 3 }).check(probe)).toBeNull();
+    // An n-gram unique to one eval prompt still drops.
+    expect(
+      new ContaminationIndex([templated], { ignoreNgramsSharedBy: 3 }).check(
+        'there are in the word green and answer. ok',
+      ),
+    ).toMatchObject({ method: 'ngram', evalId: 't2' });
+  });
 });

@@ -20,6 +20,12 @@ export interface DecontaminationOptions {
   ngram?: number;
   /** rapidfuzz `fuzz.ratio` (0..1) at or above which a prompt is contamination. Defaults to 0.95. */
   fuzzyThreshold?: number;
+  /**
+   * Ignore n-grams shared by at least this many different eval prompts: template boilerplate of generated task
+   * families ("how many times does the letter …") says nothing about one eval item. Defaults to off (any shared
+   * n-gram drops, as open-r1 and s1 do).
+   */
+  ignoreNgramsSharedBy?: number;
 }
 
 /** Why a prompt was judged contaminated. */
@@ -45,7 +51,12 @@ interface FuzzyEntry {
  * (ratio ≤ 2·min/(|a|+|b|)) and a character-histogram LCS bound before the exact bit-parallel LCS.
  */
 export class ContaminationIndex {
-  readonly params: { ngram: number; fuzzyThreshold: number; normalization: string };
+  readonly params: {
+    ngram: number;
+    fuzzyThreshold: number;
+    normalization: string;
+    ignoreNgramsSharedBy: number | null;
+  };
   readonly sets: Array<{ name: string; size: number }>;
   private readonly grams = new Map<string, { set: string; id: string }>();
   /** Sorted by length for the length-window prefilter. */
@@ -56,18 +67,24 @@ export class ContaminationIndex {
       ngram: options.ngram ?? 8,
       fuzzyThreshold: options.fuzzyThreshold ?? 0.95,
       normalization: 'lowercase+whitespace',
+      ignoreNgramsSharedBy: options.ignoreNgramsSharedBy ?? null,
     };
+    const shared = new Map<string, number>();
     this.sets = sets.map((s) => ({ name: s.name, size: s.prompts.length }));
     for (const set of sets) {
       for (const p of set.prompts) {
         const norm = normalizeText(p.text);
-        for (const g of wordNgrams(words(norm), this.params.ngram))
+        for (const g of new Set(wordNgrams(words(norm), this.params.ngram))) {
           if (!this.grams.has(g)) this.grams.set(g, { set: set.name, id: p.id });
+          shared.set(g, (shared.get(g) ?? 0) + 1);
+        }
         const cps = codePoints(norm);
         this.fuzzy.push({ set: set.name, id: p.id, cps, hist: histogram(cps) });
       }
     }
     this.fuzzy.sort((a, b) => a.cps.length - b.cps.length);
+    const limit = this.params.ignoreNgramsSharedBy;
+    if (limit !== null) for (const [g, n] of shared) if (n >= limit) this.grams.delete(g);
   }
 
   /** Number of eval prompts indexed. */
