@@ -84,7 +84,9 @@ describe('logit parity between PyTorch and llama.cpp after training', () => {
   // qwen2 (NEOX RoPE, biases, tied embeddings) is the slower second case: CI runs it with DISTILL_SLOW=1.
   const archs = process.env.DISTILL_SLOW === '1' ? (['llama', 'qwen2'] as const) : (['llama'] as const);
   for (const arch of archs) {
-    it(`${arch}: trained GGUF gives the same next-token log-probs (max abs diff < 1e-3)`, async () => {
+    it(`${arch}: trained GGUF gives the same next-token log-probs (max abs diff < 1e-3)`, {
+      timeout: 600_000,
+    }, async () => {
       const base = join(dir, `${arch}-init.gguf`);
       await initModel({ preset: 'nano', out: base, seed: 5, arch });
       const out = join(dir, `${arch}-trained.gguf`);

@@ -84,7 +84,9 @@ describe('distill train: interrupted runs resume from the checkpoint', () => {
   const signals =
     process.env.DISTILL_SLOW === '1' ? (['SIGTERM', 'SIGKILL'] as const) : (['SIGTERM'] as const);
   for (const signal of signals) {
-    it(`${signal} mid-run, then --resume continues from the last checkpoint to the end`, async () => {
+    it(`${signal} mid-run, then --resume continues from the last checkpoint to the end`, {
+      timeout: 600_000,
+    }, async () => {
       const out = join(dir, `${signal}.gguf`);
       const runDir = join(dir, `${signal}.run`);
       const first = train(common(out));

@@ -39,3 +39,26 @@ def save_checkpoint(run_dir: str, step: int, state: dict[str, Any], keep: int = 
 
 def load_checkpoint(path: Path) -> dict[str, Any]:
     return torch.load(path, map_location="cpu", weights_only=False)
+
+
+def upgrade_model_state(state: dict[str, torch.Tensor]) -> tuple[dict[str, torch.Tensor], bool]:
+    """Checkpoints from before Q/K/V and gate/up were fused (trainer ≤ 0.1.0 early builds) → current layout.
+
+    Returns the state and whether it changed (then the optimizer state no longer matches and is reset).
+    """
+    if not any(k.endswith("attn.wq.weight") for k in state):
+        return state, False
+    out: dict[str, torch.Tensor] = {}
+    for k, v in state.items():
+        if ".attn.wq." in k:
+            kind = k.rsplit(".", 1)[1]
+            pre = k.split("attn.wq.")[0]
+            out[pre + f"attn.wqkv.{kind}"] = torch.cat([state[pre + f"attn.w{x}.{kind}"] for x in "qkv"])
+        elif ".ffn.w_gate." in k:
+            pre = k.split("ffn.w_gate.")[0]
+            out[pre + "ffn.w_gate_up.weight"] = torch.cat([v, state[pre + "ffn.w_up.weight"]])
+        elif ".attn.wk." in k or ".attn.wv." in k or ".ffn.w_up." in k:
+            continue
+        else:
+            out[k] = v
+    return out, True

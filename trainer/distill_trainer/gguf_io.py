@@ -23,32 +23,59 @@ from .vocab import Vocab
 SUPPORTED_ARCHS = ("llama", "qwen2")
 
 
-def _layer_map(i: int) -> dict[str, str]:
-    p = f"layers.{i}."
-    return {
-        f"blk.{i}.attn_norm.weight": p + "attn_norm.weight",
-        f"blk.{i}.attn_q.weight": p + "attn.wq.weight",
-        f"blk.{i}.attn_q.bias": p + "attn.wq.bias",
-        f"blk.{i}.attn_k.weight": p + "attn.wk.weight",
-        f"blk.{i}.attn_k.bias": p + "attn.wk.bias",
-        f"blk.{i}.attn_v.weight": p + "attn.wv.weight",
-        f"blk.{i}.attn_v.bias": p + "attn.wv.bias",
-        f"blk.{i}.attn_output.weight": p + "attn.wo.weight",
-        f"blk.{i}.ffn_norm.weight": p + "ffn_norm.weight",
-        f"blk.{i}.ffn_gate.weight": p + "ffn.w_gate.weight",
-        f"blk.{i}.ffn_up.weight": p + "ffn.w_up.weight",
-        f"blk.{i}.ffn_down.weight": p + "ffn.w_down.weight",
-    }
-
-
-def tensor_name_map(config: ModelConfig) -> dict[str, str]:
-    """GGUF tensor name → PyTorch parameter name."""
-    m = {"token_embd.weight": "tok_embeddings.weight", "output_norm.weight": "norm.weight"}
-    if not config.tie_embeddings:
-        m["output.weight"] = "output.weight"
+def gguf_tensor_names(config: ModelConfig) -> list[str]:
+    """The GGUF tensors of a model with this config, in llama.cpp's order."""
+    names = ["token_embd.weight", "output_norm.weight"] + ([] if config.tie_embeddings else ["output.weight"])
     for i in range(config.n_layers):
-        m.update({g: p for g, p in _layer_map(i).items() if config.qkv_bias or not g.endswith(".bias")})
-    return m
+        b = f"blk.{i}."
+        names += [b + "attn_norm.weight", b + "attn_q.weight", b + "attn_k.weight", b + "attn_v.weight"]
+        if config.qkv_bias:
+            names += [b + "attn_q.bias", b + "attn_k.bias", b + "attn_v.bias"]
+        names += [b + "attn_output.weight", b + "ffn_norm.weight", b + "ffn_gate.weight", b + "ffn_up.weight"]
+        names += [b + "ffn_down.weight"]
+    return names
+
+
+def _qkv_sizes(c: ModelConfig) -> list[int]:
+    return [c.n_heads * c.head_dim, c.n_kv_heads * c.head_dim, c.n_kv_heads * c.head_dim]
+
+
+def state_to_gguf(model: LlamaModel) -> dict[str, torch.Tensor]:
+    """PyTorch state → GGUF tensors (fused Q/K/V and gate/up split back into llama.cpp's tensors)."""
+    c = model.config
+    sd = {k: v.detach().to("cpu", torch.float32) for k, v in model.state_dict().items()}
+    out = {"token_embd.weight": sd["tok_embeddings.weight"], "output_norm.weight": sd["norm.weight"]}
+    if not c.tie_embeddings:
+        out["output.weight"] = sd["output.weight"]
+    for i in range(c.n_layers):
+        p, b = f"layers.{i}.", f"blk.{i}."
+        for kind in ("weight", "bias") if c.qkv_bias else ("weight",):
+            q, k, v = torch.split(sd[p + f"attn.wqkv.{kind}"], _qkv_sizes(c), dim=0)
+            out[b + f"attn_q.{kind}"], out[b + f"attn_k.{kind}"], out[b + f"attn_v.{kind}"] = q, k, v
+        gate, up = sd[p + "ffn.w_gate_up.weight"].chunk(2, dim=0)
+        out[b + "attn_norm.weight"] = sd[p + "attn_norm.weight"]
+        out[b + "attn_output.weight"] = sd[p + "attn.wo.weight"]
+        out[b + "ffn_norm.weight"] = sd[p + "ffn_norm.weight"]
+        out[b + "ffn_gate.weight"], out[b + "ffn_up.weight"] = gate, up
+        out[b + "ffn_down.weight"] = sd[p + "ffn.w_down.weight"]
+    return {k: out[k].contiguous() for k in gguf_tensor_names(c)}
+
+
+def gguf_to_state(c: ModelConfig, t: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """GGUF tensors → PyTorch state (Q/K/V and gate/up fused)."""
+    sd = {"tok_embeddings.weight": t["token_embd.weight"], "norm.weight": t["output_norm.weight"]}
+    if not c.tie_embeddings:
+        sd["output.weight"] = t["output.weight"]
+    for i in range(c.n_layers):
+        p, b = f"layers.{i}.", f"blk.{i}."
+        for kind in ("weight", "bias") if c.qkv_bias else ("weight",):
+            sd[p + f"attn.wqkv.{kind}"] = torch.cat([t[b + f"attn_{x}.{kind}"] for x in "qkv"], dim=0)
+        sd[p + "attn_norm.weight"] = t[b + "attn_norm.weight"]
+        sd[p + "attn.wo.weight"] = t[b + "attn_output.weight"]
+        sd[p + "ffn_norm.weight"] = t[b + "ffn_norm.weight"]
+        sd[p + "ffn.w_gate_up.weight"] = torch.cat([t[b + "ffn_gate.weight"], t[b + "ffn_up.weight"]], dim=0)
+        sd[p + "ffn.w_down.weight"] = t[b + "ffn_down.weight"]
+    return sd
 
 
 # ---------------------------------------------------------------- reading
@@ -116,23 +143,22 @@ def load_model(path: str | os.PathLike[str]) -> tuple[LlamaModel, gguf.GGUFReade
         raise WorkerError("E_BAD_GGUF", f"cannot read GGUF {path}: {e}", "check the file is a complete GGUF model") from e
     config = read_config(reader)
     model = LlamaModel(config)
-    names = tensor_name_map(config)
-    state = model.state_dict()
-    seen: set[str] = set()
+    wanted = set(gguf_tensor_names(config))
+    tensors: dict[str, torch.Tensor] = {}
     for t in reader.tensors:
-        pname = names.get(t.name)
-        if pname is None or pname not in state:
+        if t.name not in wanted:
             if t.name.startswith("rope_freqs"):
                 continue
             raise WorkerError("E_BAD_GGUF", f"unexpected tensor {t.name} in {path}", "only llama/qwen2 decoders are supported")
-        arr = _to_float32(t)
-        if tuple(arr.shape) != tuple(state[pname].shape):
-            raise WorkerError("E_BAD_GGUF", f"tensor {t.name} has shape {arr.shape}, expected {tuple(state[pname].shape)}")
-        state[pname] = torch.from_numpy(arr.copy())
-        seen.add(pname)
-    missing = set(state) - seen
+        tensors[t.name] = torch.from_numpy(_to_float32(t).copy())
+    missing = wanted - set(tensors)
     if missing:
-        raise WorkerError("E_BAD_GGUF", f"{path} lacks tensors for {sorted(missing)[:3]}…")
+        raise WorkerError("E_BAD_GGUF", f"{path} lacks tensors {sorted(missing)[:3]}")
+    state = gguf_to_state(config, tensors)
+    expected = model.state_dict()
+    for k, v in state.items():
+        if tuple(v.shape) != tuple(expected[k].shape):
+            raise WorkerError("E_BAD_GGUF", f"{k} has shape {tuple(v.shape)}, expected {tuple(expected[k].shape)}")
     model.load_state_dict(state)
     return model, reader
 
@@ -220,10 +246,8 @@ def save_model(
             writer.add_uint64(key, v) if v >= 0 else writer.add_int64(key, v)
         else:
             writer.add_float64(key, float(v))
-    state = {k: v.detach().to("cpu", torch.float32).contiguous() for k, v in model.state_dict().items()}
-    for gname, pname in tensor_name_map(c).items():
-        if pname in state:
-            writer.add_tensor(gname, state[pname].numpy())
+    for gname, tensor in state_to_gguf(model).items():
+        writer.add_tensor(gname, tensor.numpy())
     writer.write_header_to_file()
     writer.write_kv_data_to_file()
     writer.write_tensors_to_file()

@@ -23,9 +23,7 @@ class RMSNorm(nn.Module):
         self.weight = nn.Parameter(torch.ones(dim))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        xf = x.float()
-        out = xf * torch.rsqrt(xf.pow(2).mean(-1, keepdim=True) + self.eps)
-        return out.type_as(x) * self.weight
+        return F.rms_norm(x, (x.shape[-1],), self.weight, self.eps)
 
 
 def rope_tables(head_dim: int, positions: torch.Tensor, theta: float) -> tuple[torch.Tensor, torch.Tensor]:
@@ -52,20 +50,17 @@ class Attention(nn.Module):
         super().__init__()
         self.c = c
         hd = c.head_dim
-        self.wq = nn.Linear(c.dim, c.n_heads * hd, bias=c.qkv_bias)
-        self.wk = nn.Linear(c.dim, c.n_kv_heads * hd, bias=c.qkv_bias)
-        self.wv = nn.Linear(c.dim, c.n_kv_heads * hd, bias=c.qkv_bias)
+        # Q, K and V in one matmul; gguf_io splits it into attn_q/attn_k/attn_v.
+        self.wqkv = nn.Linear(c.dim, (c.n_heads + 2 * c.n_kv_heads) * hd, bias=c.qkv_bias)
         self.wo = nn.Linear(c.n_heads * hd, c.dim, bias=False)
 
     def forward(self, x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor, mask: torch.Tensor | None) -> torch.Tensor:
         b, t, _ = x.shape
         c, hd = self.c, self.c.head_dim
-        q = self.wq(x).view(b, t, c.n_heads, hd).transpose(1, 2)
-        k = self.wk(x).view(b, t, c.n_kv_heads, hd).transpose(1, 2)
-        v = self.wv(x).view(b, t, c.n_kv_heads, hd).transpose(1, 2)
-        neox = c.arch != "llama"
-        q = apply_rope(q, cos, sin, neox)
-        k = apply_rope(k, cos, sin, neox)
+        qkv = self.wqkv(x).view(b, t, c.n_heads + 2 * c.n_kv_heads, hd).transpose(1, 2)
+        qk = apply_rope(qkv[:, : c.n_heads + c.n_kv_heads], cos, sin, c.arch != "llama")
+        q, k = qk[:, : c.n_heads], qk[:, c.n_heads :]
+        v = qkv[:, c.n_heads + c.n_kv_heads :]
         if c.n_kv_heads != c.n_heads:
             rep = c.n_heads // c.n_kv_heads
             k = k.repeat_interleave(rep, dim=1)
@@ -80,12 +75,13 @@ class Attention(nn.Module):
 class FeedForward(nn.Module):
     def __init__(self, c: ModelConfig) -> None:
         super().__init__()
-        self.w_gate = nn.Linear(c.dim, c.ffn_dim, bias=False)
-        self.w_up = nn.Linear(c.dim, c.ffn_dim, bias=False)
+        # gate and up in one matmul (rows [0, ffn) = gate, [ffn, 2·ffn) = up).
+        self.w_gate_up = nn.Linear(c.dim, 2 * c.ffn_dim, bias=False)
         self.w_down = nn.Linear(c.ffn_dim, c.dim, bias=False)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.w_down(F.silu(self.w_gate(x)) * self.w_up(x))
+        gate, up = self.w_gate_up(x).chunk(2, dim=-1)
+        return self.w_down(F.silu(gate) * up)
 
 
 class Block(nn.Module):
@@ -141,7 +137,12 @@ class LlamaModel(nn.Module):
         if segments is not None:
             causal = torch.ones(t, t, dtype=torch.bool, device=tokens.device).tril()
             same = segments[:, :, None] == segments[:, None, :]
-            mask = (same & causal)[:, None]
+            allowed = (same & causal)[:, None]
+            if tokens.is_cuda:
+                mask = allowed
+            else:  # an additive float mask, built once and shared by every layer, is faster on CPU
+                mask = torch.zeros(b, 1, t, t, dtype=self.tok_embeddings.weight.dtype)
+                mask.masked_fill_(~allowed, float("-inf"))
         x = self.tok_embeddings(tokens)
         for layer in self.layers:
             x = layer(x, cos, sin, mask)

@@ -18,7 +18,7 @@ import torch.distributed as dist
 import torch.nn.functional as F
 
 from . import __version__, protocol
-from .checkpoint import latest_checkpoint, load_checkpoint, save_checkpoint
+from .checkpoint import latest_checkpoint, load_checkpoint, save_checkpoint, upgrade_model_state
 from .config import TrainConfig, load_config
 from .data import Packed, load_dataset, pack, split_docs
 from .errors import WorkerError
@@ -156,7 +156,7 @@ def train(cfg: TrainConfig) -> int:
         [{"params": decay, "weight_decay": cfg.weightDecay}, {"params": no_decay, "weight_decay": 0.0}],
         lr=cfg.lr,
         betas=(cfg.beta1, cfg.beta2),
-        fused=use_cuda,
+        fused=True,
     )
     start_step = 0
     last = latest_checkpoint(cfg.runDir) if cfg.resume else None
@@ -170,8 +170,12 @@ def train(cfg: TrainConfig) -> int:
                 f"checkpoint {last} was made with different data or batch settings",
                 "resume with the same --data, --batch-tokens and --seq-len, or start over without --resume",
             )
-        model.load_state_dict(ck["model"])
-        opt.load_state_dict(ck["optimizer"])
+        state_dict, upgraded = upgrade_model_state(ck["model"])
+        model.load_state_dict(state_dict)
+        if upgraded:
+            protocol.emit("warning", message="checkpoint from an older trainer layout: weights kept, optimizer moments reset")
+        else:
+            opt.load_state_dict(ck["optimizer"])
         start_step = int(ck["step"])
         protocol.emit("resumed", step=start_step, checkpoint=str(last))
     ddp_model: torch.nn.Module = model

@@ -4,7 +4,7 @@ import gguf
 import numpy as np
 import torch
 
-from distill_trainer.gguf_io import load_model, save_model, tensor_name_map
+from distill_trainer.gguf_io import load_model, save_model, state_to_gguf
 from distill_trainer.model import LlamaModel
 from distill_trainer.presets import ModelConfig
 from distill_trainer.vocab import USER_DEFINED, build_char_vocab
@@ -45,9 +45,7 @@ def _write_half(path: Path, model: LlamaModel, src: gguf.GGUFReader, kind: str) 
             continue
         vt = f.types[0]
         w.add_key_value(name, f.contents(), vt, f.types[-1] if vt == gguf.GGUFValueType.ARRAY else None)
-    sd = model.state_dict()
-    for g, p in tensor_name_map(model.config).items():
-        t = sd[p].float()
+    for g, t in state_to_gguf(model).items():
         if kind == "f16":
             w.add_tensor(g, t.numpy().astype(np.float16))
         else:
@@ -76,7 +74,7 @@ def test_qwen2_style_model_roundtrips_with_bias_and_tied_embeddings(tmp_path: Pa
     m = LlamaModel(c)
     m.init_weights(1)
     with torch.no_grad():
-        m.layers[0].attn.wq.bias.normal_()
+        m.layers[0].attn.wqkv.bias.normal_()
     out = tmp_path / "q.gguf"
     save_model(out, m, name="q", metadata={}, vocab=v, chat_template=template)
     m2, r = load_model(out)

@@ -74,3 +74,26 @@ def test_nan_guard_stops_with_a_clear_error(tmp_path: Path, nano_gguf: Path) -> 
     with pytest.raises(WorkerError) as e:
         train(cfg)
     assert e.value.code == "E_NAN" and "--lr" in (e.value.hint or "")
+
+
+def test_checkpoints_with_unfused_projections_still_resume(tmp_path: Path, nano_gguf: Path) -> None:
+    from distill_trainer.checkpoint import upgrade_model_state
+
+    model, _ = load_model(nano_gguf)
+    sd = model.state_dict()
+    old = {}
+    c = model.config
+    sizes = [c.n_heads * c.head_dim, c.n_kv_heads * c.head_dim, c.n_kv_heads * c.head_dim]
+    for k, v in sd.items():
+        if "attn.wqkv." in k:
+            kind = k.rsplit(".", 1)[1]
+            for name, part in zip("qkv", torch.split(v, sizes)):
+                old[k.replace("wqkv", f"w{name}")] = part
+        elif "w_gate_up" in k:
+            g, u = v.chunk(2)
+            old[k.replace("w_gate_up", "w_gate")], old[k.replace("w_gate_up", "w_up")] = g, u
+        else:
+            old[k] = v
+    new, changed = upgrade_model_state(old)
+    assert changed and set(new) == set(sd)
+    assert all(torch.equal(new[k], sd[k]) for k in sd)
