@@ -8,7 +8,7 @@ import type { Recipe, Stage } from './recipe-schema.ts';
 import { RecipeState } from './recipe-state.ts';
 import { stageArgv } from './stage-argv.ts';
 import { runStageProcess, type StageProgress, stageLogFile } from './stage-process.ts';
-import { type SubstitutionScope, substitute } from './substitute.ts';
+import { type SubstitutionScope, substitute, substituteStatic } from './substitute.ts';
 
 export type RecipeEvent =
   | { type: 'stage-start'; index: number; total: number; stage: Stage; argv: string[] }
@@ -100,10 +100,17 @@ export async function runRecipe(recipe: Recipe, options: RunRecipeOptions = {}):
     for (const [index, stage] of recipe.stages.entries()) {
       if (options.signal?.aborted) throw new AbortedError();
       const dir = join(workdir, stage.id);
+      const staticScope = { workdir, dir, vars: recipe.vars };
+      const resolved: Stage = {
+        ...stage,
+        positional: stage.positional.map((p) => substituteStatic(p, staticScope)),
+        args: JSON.parse(substituteStatic(JSON.stringify(stage.args), staticScope)) as Stage['args'],
+      };
       const fingerprint = stageFingerprint(
-        stage,
+        resolved,
         stage.needs.map((n) => fingerprints.get(n) ?? ''),
         cwd,
+        workdir,
       );
       fingerprints.set(stage.id, fingerprint);
       if (stage.command === 'serve') {

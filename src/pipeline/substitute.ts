@@ -38,3 +38,24 @@ export function substitute(text: string, scope: SubstitutionScope, where: string
     return String(value);
   });
 }
+
+/**
+ * Replace only `${workdir}`, `${dir}` and `${vars.X}` (what is known before any stage runs), leaving stage
+ * references as written. Fingerprints use this, so a changed variable reruns the stages that use it, while a
+ * server's random port does not.
+ */
+export function substituteStatic(
+  text: string,
+  scope: Pick<SubstitutionScope, 'workdir' | 'dir' | 'vars'>,
+): string {
+  return text.replace(REF, (whole, path: string) => {
+    const parts = path.split('.');
+    if (parts[0] === 'workdir' && parts.length === 1) return scope.workdir;
+    if (parts[0] === 'dir' && parts.length === 1 && scope.dir !== undefined) return scope.dir;
+    if (parts[0] === 'vars' && parts.length === 2) {
+      const v = scope.vars[parts[1] ?? ''];
+      if (v !== undefined) return String(v);
+    }
+    return whole;
+  });
+}

@@ -1,0 +1,86 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../core/errors/invalid-input-error.ts';
+import { loadRecipe } from './load-recipe.ts';
+import { type RecipeEvent, runRecipe } from './run-recipe.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'distill-recipe-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function write(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+const recipeText = (count: number): string => `
+name: t
+workdir: ${join(dir, 'work')}
+vars: { count: ${count} }
+stages:
+  - id: first
+    command: tasks
+    positional: [export, 'add:\${vars.count}:train:level=1']
+    args: { out: '\${dir}/a.jsonl', seed: 3 }
+    outputs: [first/a.jsonl]
+  - id: second
+    command: tasks
+    positional: [export, 'sort:2:train:level=1']
+    args: { out: '\${stages.first.dir}/b.jsonl' }
+summary: 'rows \${stages.first.rows}'
+`;
+
+describe('distill run: recipes', () => {
+  it('runs stages, skips unchanged ones, reruns a changed stage and what depends on it', async () => {
+    const path = write('r.yaml', recipeText(3));
+    const events: RecipeEvent[] = [];
+    const first = await runRecipe(loadRecipe(path), { onEvent: (e) => events.push(e) });
+    expect(first.stages.map((s) => s.status)).toEqual(['ran', 'ran']);
+    expect(readFileSync(join(dir, 'work/first/a.jsonl'), 'utf8').trim().split('\n')).toHaveLength(3);
+    expect(existsSync(join(dir, 'work/first/b.jsonl'))).toBe(true);
+    expect(first.summary).toBe('rows 3');
+    expect(events.filter((e) => e.type === 'stage-done')).toHaveLength(2);
+
+    const again = await runRecipe(loadRecipe(path));
+    expect(again.stages.map((s) => s.status)).toEqual(['skipped', 'skipped']);
+    expect(again.summary).toBe('rows 3');
+
+    const changed = await runRecipe(loadRecipe(path, { count: '4' }));
+    expect(changed.stages.map((s) => s.status)).toEqual(['ran', 'ran']);
+    expect(readFileSync(join(dir, 'work/first/a.jsonl'), 'utf8').trim().split('\n')).toHaveLength(4);
+  });
+
+  it('reuses a base recipe with other variables through extends', () => {
+    write('base.yaml', recipeText(3));
+    const path = write('child.yaml', `extends: base.yaml\nname: child\nvars: { count: 9 }\n`);
+    const recipe = loadRecipe(path);
+    expect(recipe.name).toBe('child');
+    expect(recipe.vars.count).toBe(9);
+    expect(recipe.stages.map((s) => s.id)).toEqual(['first', 'second']);
+    expect(recipe.stages[1]?.needs).toEqual(['first']);
+  });
+
+  it('rejects invalid recipes with a clear error', () => {
+    const bad = write('bad.yaml', 'name: x\nworkdir: w\nstages:\n  - id: a\n    command: rm\n');
+    expect(() => loadRecipe(bad)).toThrow(InvalidInputError);
+    const unknownRef = write(
+      'ref.yaml',
+      "name: x\nworkdir: w\nstages:\n  - id: a\n    command: tasks\n    args: { out: '${stages.nope.dir}' }\n",
+    );
+    expect(() => loadRecipe(unknownRef)).toThrow(/unknown stage 'nope'/);
+    expect(() => loadRecipe(join(dir, 'missing.yaml'))).toThrow(/not found/);
+  });
+
+  it('stops at a failing stage and reports its log', async () => {
+    const path = write(
+      'fail.yaml',
+      `name: f\nworkdir: ${join(dir, 'fail')}\nstages:\n  - id: bad\n    command: tasks\n    positional: [export, 'nofamily:3:train']\n    args: { out: x.jsonl }\n`,
+    );
+    await expect(runRecipe(loadRecipe(path))).rejects.toThrow(/distill tasks failed \(exit 2\).*nofamily/);
+    expect(readFileSync(join(dir, 'fail/logs/bad.log'), 'utf8')).toContain(
+      '$ distill tasks export nofamily:3:train',
+    );
+  });
+});
