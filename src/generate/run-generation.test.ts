@@ -190,3 +190,26 @@ describe('runGeneration', () => {
     expect(resumed.costUsd).toBeCloseTo(20 * 60, 6);
   });
 });
+
+describe.runIf(process.env.DISTILL_SLOW === '1')('runGeneration at scale (slow suite)', () => {
+  it('keeps memory flat over 20k prompts (streamed problems, bounded window, batched writes)', async () => {
+    const { store, teacher } = await setup();
+    const heap: number[] = [];
+    const result = await runGeneration({
+      store,
+      teacher,
+      problems: loadProblems('add:20000:train'),
+      problemCount: 20_000,
+      runName: 'big',
+      concurrency: 32,
+      verify: false,
+      progressIntervalMs: 250,
+      onProgress: () => heap.push(process.memoryUsage().heapUsed),
+    });
+    expect(result).toMatchObject({ status: 'completed', done: 20_000 });
+    const half = Math.floor(heap.length / 2);
+    const early = Math.max(...heap.slice(Math.floor(half / 2), half));
+    const late = Math.max(...heap.slice(half));
+    expect(late - early).toBeLessThan(64 * 1024 * 1024);
+  }, 600_000);
+});
