@@ -17,8 +17,17 @@ import { SampleWriter } from './sample-writer.ts';
 import { scrubSecrets } from './scrub.ts';
 import { sampleSeed } from './seeds.ts';
 
-/** Settings that must match for a run to be resumed rather than mixed with another. */
-const RESUME_KEYS = ['teacher', 'tasks', 'samples', 'temperature', 'topP', 'maxTokens', 'seed'] as const;
+/** Settings that must match for a run to be resumed rather than mixed with another (the endpoint may move). */
+const RESUME_KEYS = [
+  'provider',
+  'model',
+  'tasks',
+  'samples',
+  'temperature',
+  'topP',
+  'maxTokens',
+  'seed',
+] as const;
 
 const TEMPLATE_ID = 'chat-messages/user-only';
 
