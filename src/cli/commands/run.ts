@@ -67,11 +67,13 @@ export const command = defineCommand({
   args: {
     recipe: { type: 'positional', description: 'Recipe file, e.g. recipes/demo.yaml', required: true },
     force: { type: 'boolean', description: 'Rerun every stage even if unchanged', default: false },
+    workdir: { type: 'string', description: "Override the recipe's workdir (outputs, state and logs)" },
     var: { type: 'string', description: 'Override a recipe variable: --var NAME=VALUE (repeatable)' },
     ...jsonArg,
   },
   run: async ({ args, rawArgs }) => {
     const recipe = loadRecipe(args.recipe, parseVars(rawArgs));
+    if (args.workdir) recipe.workdir = args.workdir;
     const { signal, dispose } = interruptSignal();
     const started = Date.now();
     try {
