@@ -20,7 +20,8 @@ export const command = defineCommand({
     data: { type: 'string', description: 'Chat-format JSONL file, or a folder of *.jsonl (curated export)' },
     preset: {
       type: 'string',
-      description: 'Fresh model preset: pico (0.09M), nano (0.19M), micro (0.9M), tiny (2.5M), small (6M), base (30M)',
+      description:
+        'Fresh model preset: pico (0.09M), nano (0.19M), micro (0.9M), tiny (2.5M), small (6M), base (30M)',
     },
     base: { type: 'string', description: 'Base GGUF to fine-tune (F32/F16/BF16; llama or qwen2)' },
     out: { type: 'string', description: 'Output GGUF', required: true },
