@@ -6,6 +6,7 @@ export * from './hash.ts';
 export * from './problem.ts';
 export * from './provenance.ts';
 export * from './sample.ts';
+export * from './seeded-random.ts';
 export * from './stream-part.ts';
 export * from './trace.ts';
 export * from './validate.ts';

@@ -1,3 +1,5 @@
+import { mulberry32 } from '../core/seeded-random.ts';
+
 /** R1's recommended sampling (DeepSeek's usage advice, REFERENCE.md §1). */
 export const R1_TEMPERATURE = 0.6;
 export const R1_TOP_P = 0.95;
@@ -11,18 +13,6 @@ export interface SamplerOptions {
   topK?: number;
   /** Seed for reproducible sampling. Defaults to a random seed. */
   seed?: number;
-}
-
-/** mulberry32: tiny, fast, good enough for sampling; reproducible from a 32-bit seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**
@@ -41,7 +31,7 @@ export class Sampler {
     this.temperature = options.temperature ?? R1_TEMPERATURE;
     this.topP = options.topP ?? R1_TOP_P;
     this.topK = options.topK ?? 0;
-    this.random = rng(options.seed ?? Math.floor(Math.random() * 2 ** 32));
+    this.random = mulberry32(options.seed ?? Math.floor(Math.random() * 2 ** 32));
   }
 
   sample(logits: Float32Array, allowed?: (token: number) => boolean): number {

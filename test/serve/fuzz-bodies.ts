@@ -1,14 +1,4 @@
-/** A seeded PRNG (mulberry32) so fuzz failures reproduce. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../src/core/seeded-random.ts';
 
 export interface FuzzBody {
   /** What was broken, for failure messages. */
@@ -25,7 +15,7 @@ export function fuzzBodies(
   count: number,
   options: { model: string; seed?: number; maxBodyBytes?: number },
 ): FuzzBody[] {
-  const rand = rng(options.seed ?? 1);
+  const rand = mulberry32(options.seed ?? 1);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const junkString = () =>
     Array.from({ length: Math.floor(rand() * 12) }, () =>

@@ -1,3 +1,4 @@
+import { mulberry32 } from '../../core/seeded-random.ts';
 import type { RecordedRequest, ReplayServer, Reply } from '../../teachers/testing/replay-server.ts';
 import { startReplayServer } from '../../teachers/testing/replay-server.ts';
 
@@ -30,17 +31,6 @@ export interface FakeTeacherServer extends ReplayServer {
   injected: Record<FaultName, number>;
   /** Successful replies so far. */
   answered: number;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const sse = (o: unknown) => `data: ${JSON.stringify(o)}\n\n`;
