@@ -91,7 +91,9 @@ export async function trainModel(input: TrainOptionsInput, hooks: TrainHooks = {
     maxDocTokens: data.maxDocTokens,
   });
 
-  const seqLen = o.seqLen ?? Math.min(1024, Math.max(64, Math.ceil(data.maxDocTokens / 64) * 64));
+  // Rows hold the longest example and, when examples are short, about two average ones (less padding).
+  const want = Math.max(data.maxDocTokens, (2.2 * data.tokens) / data.docs);
+  const seqLen = o.seqLen ?? Math.min(1024, Math.max(64, Math.ceil(want / 64) * 64));
   if (o.batchTokens < seqLen)
     throw new InvalidInputError(
       `--batch-tokens (${o.batchTokens}) must be at least the row length ${seqLen}`,

@@ -23,7 +23,7 @@ export const TrainOptionsSchema = z
     batchTokens: z.number().int().positive().default(8192),
     /** Tokens per forward pass per rank (gradient accumulation below batchTokens). Defaults to batchTokens/ranks. */
     microBatchTokens: z.number().int().min(0).default(0),
-    /** Packed row length. Defaults to the longest example rounded up to 64, at most 1024. */
+    /** Packed row length. Defaults to max(longest example, 2.2 × mean example) rounded up to 64, at most 1024. */
     seqLen: z.number().int().min(8).optional(),
     /** Warmup steps. Defaults to 5% of the steps, at most 100. */
     warmupSteps: z.number().int().min(-1).default(-1),

@@ -39,6 +39,12 @@ def main(argv: list[str] | None = None) -> int:
     pl.add_argument("--model", required=True)
     pl.add_argument("--tokens", required=True, help="comma-separated token ids")
     sub.add_parser("presets", help="list presets with parameter counts")
+    pb = sub.add_parser("bench", help="training throughput of a preset vs measured matmul GFLOPS")
+    pb.add_argument("--preset", required=True)
+    pb.add_argument("--steps", type=int, default=5)
+    pb.add_argument("--seq-len", type=int, default=256)
+    pb.add_argument("--batch-tokens", type=int, default=4096)
+    pb.add_argument("--threads", type=int, default=0)
     args = p.parse_args(argv)
     try:
         if args.cmd == "init":
@@ -57,6 +63,10 @@ def main(argv: list[str] | None = None) -> int:
             from .inspect_model import logits_command
 
             logits_command(args.model, [int(x) for x in args.tokens.split(",") if x])
+        elif args.cmd == "bench":
+            from .bench import bench
+
+            protocol.emit("done", **bench(args.preset, args.steps, args.seq_len, args.batch_tokens, args.threads))
         elif args.cmd == "presets":
             from .presets import PRESETS, count_params, preset_config
             from .vocab import build_char_vocab
