@@ -5,6 +5,11 @@ export interface LshIndexOptions {
   bands?: number;
   /** Rows per band. Defaults to 4. */
   rows?: number;
+  /**
+   * Most keys kept per bucket. Boilerplate makes some band buckets huge, and checking every key there turns the
+   * index quadratic; a near-duplicate still meets its original in one of the other bands. Defaults to 32.
+   */
+  maxBucket?: number;
 }
 
 /** A near-duplicate found by {@link LshIndex.query}: the stored key and its estimated Jaccard. */
@@ -20,12 +25,14 @@ export interface LshMatch {
 export class LshIndex {
   private readonly bands: number;
   private readonly rows: number;
+  private readonly maxBucket: number;
   private readonly buckets: Array<Map<number, number[]>>;
   private readonly signatures: Uint32Array[] = [];
 
   constructor(options: LshIndexOptions = {}) {
     this.bands = options.bands ?? 16;
     this.rows = options.rows ?? 4;
+    this.maxBucket = options.maxBucket ?? 32;
     this.buckets = Array.from({ length: this.bands }, () => new Map<number, number[]>());
   }
 
@@ -68,8 +75,9 @@ export class LshIndex {
       const bucket = this.buckets[b] as Map<number, number[]>;
       const h = this.bandHash(sig, b);
       const list = bucket.get(h);
-      if (list) list.push(key);
-      else bucket.set(h, [key]);
+      if (list) {
+        if (list.length < this.maxBucket) list.push(key);
+      } else bucket.set(h, [key]);
     }
     return key;
   }
