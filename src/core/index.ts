@@ -1,3 +1,4 @@
+export * from './atomic-write.ts';
 export * from './chat-format.ts';
 export * from './chat-model.ts';
 export * from './config.ts';

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
+import { writeFileAtomic } from '../core/atomic-write.ts';
 import { describeModel } from './model-info.ts';
 import { R1_TEMPERATURE, R1_TOP_P } from './sampler.ts';
 import { selectTemplate, type TemplateId } from './templates.ts';
@@ -86,7 +87,6 @@ export async function exportOllama(
     '',
   ];
   const modelfile = join(dir, 'Modelfile');
-  writeFileSync(`${modelfile}.part`, lines.join('\n'));
-  renameSync(`${modelfile}.part`, modelfile);
+  writeFileAtomic(modelfile, lines.join('\n'));
   return { dir, modelfile, gguf: target, sha256, template: template.id };
 }

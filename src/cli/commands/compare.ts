@@ -1,6 +1,5 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { defineCommand } from 'citty';
+import { writeFileAtomic } from '../../core/atomic-write.ts';
 import { InvalidInputError } from '../../core/errors/invalid-input-error.ts';
 import { comparisonHtml } from '../../eval/compare-html.ts';
 import { comparisonMarkdown, comparisonRows } from '../../eval/compare-table.ts';
@@ -9,12 +8,6 @@ import type { Store } from '../../store/store.ts';
 import { jsonArg } from '../args.ts';
 import { emit } from '../output.ts';
 import { openStoreFromArgs, storeArg } from './_store.ts';
-
-function writeAtomic(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(`${path}.tmp`, text);
-  renameSync(`${path}.tmp`, path);
-}
 
 /** `distill compare REPORT…`: teacher vs students side by side (first report = baseline for "retained"). */
 export const command = defineCommand({
@@ -43,8 +36,8 @@ export const command = defineCommand({
     try {
       const reports = refs.map((r) => loadReport(r, getStore));
       const markdown = comparisonMarkdown(reports);
-      if (args.md) writeAtomic(args.md, `${markdown}\n`);
-      if (args.html) writeAtomic(args.html, comparisonHtml(reports, args.title));
+      if (args.md) writeFileAtomic(args.md, `${markdown}\n`);
+      if (args.html) writeFileAtomic(args.html, comparisonHtml(reports, args.title));
       emit(
         args.json,
         { rows: comparisonRows(reports), markdown, md: args.md ?? null, html: args.html ?? null },

@@ -1,6 +1,6 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { basename, dirname, extname } from 'node:path';
+import { basename, extname } from 'node:path';
 import { defineCommand } from 'citty';
+import { writeFileAtomic } from '../../core/atomic-write.ts';
 import { InvalidInputError } from '../../core/errors/invalid-input-error.ts';
 import { comparisonMarkdown } from '../../eval/compare-table.ts';
 import { evaluate } from '../../eval/evaluate.ts';
@@ -86,9 +86,7 @@ export const command = defineCommand({
       });
       progress?.stop();
       if (args.out) {
-        mkdirSync(dirname(args.out), { recursive: true });
-        writeFileSync(`${args.out}.tmp`, `${JSON.stringify(report, null, 2)}\n`);
-        renameSync(`${args.out}.tmp`, args.out);
+        writeFileAtomic(args.out, `${JSON.stringify(report, null, 2)}\n`);
       }
       emit(
         args.json,
