@@ -1,4 +1,5 @@
 import type { StreamPart } from '../core/stream-part.ts';
+import type { ThinkSegment } from '../core/think-parser.ts';
 import type { FinishReason, Usage } from '../core/trace.ts';
 
 /**
@@ -21,6 +22,11 @@ export class PartWriter {
     if (!delta) return [];
     this.textChars += delta.length;
     return [...this.switchTo('text'), { type: 'text-delta', id: `t${this.n}`, delta }];
+  }
+
+  /** Reasoning and answer segments (from a `<think>` splitter), in order. */
+  segments(segments: readonly ThinkSegment[]): StreamPart[] {
+    return segments.flatMap((s) => (s.kind === 'reasoning' ? this.reasoning(s.text) : this.text(s.text)));
   }
 
   /** Close the open part (with an optional reasoning signature). */

@@ -6,6 +6,7 @@ import { BaseTeacher, type RawExtras } from '../base-teacher.ts';
 import { InlineThinkSplitter } from '../inline-think.ts';
 import { PartWriter } from '../part-writer.ts';
 import { abortError, httpError, toProviderError } from '../provider-errors.ts';
+import { samplingFields } from '../sampling-fields.ts';
 import type { TeacherInfo } from '../teacher.ts';
 
 /** One NDJSON line of Ollama's native `/api/chat` (or the whole body with `stream:false`). */
@@ -56,11 +57,8 @@ export class OllamaTeacher extends BaseTeacher {
       stream,
       think: request.thinking?.enabled ?? true,
       options: {
-        ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
-        ...(request.topP !== undefined ? { top_p: request.topP } : {}),
-        ...(request.seed !== undefined ? { seed: request.seed } : {}),
+        ...samplingFields(request),
         ...(request.maxTokens ? { num_predict: request.maxTokens } : {}),
-        ...(request.stop?.length ? { stop: request.stop } : {}),
       },
     };
     const writer = new PartWriter();
@@ -110,8 +108,7 @@ export class OllamaTeacher extends BaseTeacher {
           const segments = sawThinkingField
             ? [{ kind: 'text' as const, text: chunk.message.content }]
             : inline.push(chunk.message.content);
-          for (const s of segments)
-            yield* s.kind === 'reasoning' ? writer.reasoning(s.text) : writer.text(s.text);
+          yield* writer.segments(segments);
         }
         if (chunk.done) last = chunk;
       }
@@ -120,8 +117,7 @@ export class OllamaTeacher extends BaseTeacher {
       throw toProviderError(error, signal);
     }
     if (signal?.aborted) throw abortError(signal);
-    for (const s of inline.end())
-      yield* s.kind === 'reasoning' ? writer.reasoning(s.text) : writer.text(s.text);
+    yield* writer.segments(inline.end());
     raw.reasoningField = sawThinkingField ? 'message.thinking' : 'inline';
     if (!last) throw new ProviderError('truncated', 'The stream ended before done:true');
     if (last.model) raw.model = last.model;

@@ -5,6 +5,7 @@ import { BaseTeacher, type RawExtras } from '../base-teacher.ts';
 import { InlineThinkSplitter } from '../inline-think.ts';
 import { PartWriter } from '../part-writer.ts';
 import { abortError } from '../provider-errors.ts';
+import { samplingFields } from '../sampling-fields.ts';
 import type { TeacherInfo } from '../teacher.ts';
 import { DetailsAccumulator, detailsText, mapFinishReason } from './reasoning.ts';
 import { type ChatChunk, ChatChunkSchema, ChatCompletionSchema } from './schemas.ts';
@@ -83,10 +84,7 @@ export class OpenAIChatTeacher extends BaseTeacher {
       model: await this.resolveModel(signal),
       messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
       ...(request.maxTokens ? { [this.options.maxTokensField ?? 'max_tokens']: request.maxTokens } : {}),
-      ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
-      ...(request.topP !== undefined ? { top_p: request.topP } : {}),
-      ...(request.seed !== undefined ? { seed: request.seed } : {}),
-      ...(request.stop?.length ? { stop: request.stop } : {}),
+      ...samplingFields(request),
       ...(this.options.extraBody?.(request) ?? {}),
       stream,
       ...(stream ? { stream_options: { include_usage: true } } : {}),
@@ -148,8 +146,7 @@ export class OpenAIChatTeacher extends BaseTeacher {
               reasoningField ? 'answer' : (this.options.inlineThinkStart ?? 'auto'),
             );
             const segments = inline.push(delta.content);
-            for (const s of segments)
-              yield* s.kind === 'reasoning' ? writer.reasoning(s.text) : writer.text(s.text);
+            yield* writer.segments(segments);
           }
         }
         if (choice.finish_reason) finishReason = choice.finish_reason;
@@ -159,8 +156,7 @@ export class OpenAIChatTeacher extends BaseTeacher {
     }
     if (signal?.aborted) throw abortError(signal);
     inline ??= new InlineThinkSplitter('answer');
-    for (const s of inline.end())
-      yield* s.kind === 'reasoning' ? writer.reasoning(s.text) : writer.text(s.text);
+    yield* writer.segments(inline.end());
     this.keepExtras(raw, reasoningField, details, inline, contentSeen, usage);
     if (!finishReason) throw new ProviderError('truncated', 'The stream ended before a finish_reason');
     yield* writer.finish(
@@ -201,8 +197,7 @@ export class OpenAIChatTeacher extends BaseTeacher {
       reasoningField ? 'answer' : (this.options.inlineThinkStart ?? 'auto'),
     );
     const content = m.content ?? '';
-    for (const s of [...inline.push(content), ...inline.end()])
-      yield* s.kind === 'reasoning' ? writer.reasoning(s.text) : writer.text(s.text);
+    yield* writer.segments([...inline.push(content), ...inline.end()]);
     this.keepExtras(raw, reasoningField, details, inline, content.length > 0, usage);
     if (!choice.finish_reason) throw new ProviderError('truncated', 'The response has no finish_reason');
     yield* writer.finish(
