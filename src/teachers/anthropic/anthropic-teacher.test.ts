@@ -1,19 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createTeacher } from '../create-teacher.ts';
-import {
-  fixture,
-  type ReplayServer,
-  type Reply,
-  sseReply,
-  startReplayServer,
-} from '../testing/replay-server.ts';
+import { fixture, sseReply } from '../testing/replay-server.ts';
+import { useReplayServer } from '../testing/use-replay-server.ts';
 
-let server: ReplayServer;
-let next: Reply = { body: '{}' };
-beforeAll(async () => {
-  server = await startReplayServer(() => next);
-});
-afterAll(() => server.close());
+const server = useReplayServer();
 
 const ask = { messages: [{ role: 'user' as const, content: 'What is 12 squared?' }], maxTokens: 4096 };
 const env = () => ({
@@ -24,7 +14,7 @@ const env = () => ({
 
 describe('Anthropic extended thinking', () => {
   it('streams thinking deltas and keeps the signature and redacted blocks in raw', async () => {
-    next = sseReply('anthropic-thinking.chunks.txt');
+    server.next = sseReply('anthropic-thinking.chunks.txt');
     const teacher = await createTeacher('anthropic:claude-sonnet-4-5', { env: env() });
     const trace = await teacher.generate(ask);
     expect(trace).toMatchObject({
@@ -52,7 +42,7 @@ describe('Anthropic extended thinking', () => {
   });
 
   it('non-streaming keeps the same blocks', async () => {
-    next = { body: fixture('anthropic-thinking.json') };
+    server.next = { body: fixture('anthropic-thinking.json') };
     const trace = await (
       await createTeacher('anthropic:claude-sonnet-4-5', { env: env(), stream: false })
     ).generate(ask);
@@ -62,7 +52,7 @@ describe('Anthropic extended thinking', () => {
 
   it('maps 429 with retry-after and 529 overloaded', async () => {
     const teacher = await createTeacher('anthropic:claude-sonnet-4-5', { env: env() });
-    next = {
+    server.next = {
       status: 429,
       headers: { 'retry-after': '3' },
       body: '{"type":"error","error":{"type":"rate_limit_error","message":"slow down"}}',
@@ -71,7 +61,7 @@ describe('Anthropic extended thinking', () => {
       kind: 'rate-limit',
       retryAfterMs: 3000,
     });
-    next = {
+    server.next = {
       status: 529,
       body: '{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}',
     };

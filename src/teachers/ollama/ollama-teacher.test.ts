@@ -1,19 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createTeacher } from '../create-teacher.ts';
-import {
-  fixture,
-  type ReplayServer,
-  type Reply,
-  recordedChunks,
-  startReplayServer,
-} from '../testing/replay-server.ts';
+import { fixture, recordedChunks } from '../testing/replay-server.ts';
+import { useReplayServer } from '../testing/use-replay-server.ts';
 
-let server: ReplayServer;
-let next: Reply = { body: '{}' };
-beforeAll(async () => {
-  server = await startReplayServer(() => next);
-});
-afterAll(() => server.close());
+const server = useReplayServer();
 
 const ask = {
   messages: [{ role: 'user' as const, content: 'What is 8 - 3?' }],
@@ -25,7 +15,7 @@ const env = () => ({ OLLAMA_HOST: server.url, DISTILL_KEYS_FILE: '/nonexistent' 
 
 describe('Ollama native /api/chat', () => {
   it('streams NDJSON: message.thinking, then message.content; counts from the final line', async () => {
-    next = {
+    server.next = {
       chunks: recordedChunks('ollama-native.ndjson.chunks.txt'),
       headers: { 'content-type': 'application/x-ndjson' },
     };
@@ -46,7 +36,7 @@ describe('Ollama native /api/chat', () => {
   });
 
   it('non-streaming body', async () => {
-    next = { body: fixture('ollama-native.json') };
+    server.next = { body: fixture('ollama-native.json') };
     const trace = await (await createTeacher('ollama:deepseek-r1:7b?stream=false', { env: env() })).generate(
       ask,
     );
@@ -56,11 +46,14 @@ describe('Ollama native /api/chat', () => {
 
   it('a stream without done:true is truncated; an error body is mapped', async () => {
     const teacher = await createTeacher('ollama:deepseek-r1:7b', { env: env() });
-    next = { chunks: recordedChunks('ollama-native.ndjson.chunks.txt').slice(0, 2) };
+    server.next = { chunks: recordedChunks('ollama-native.ndjson.chunks.txt').slice(0, 2) };
     expect(await teacher.generate(ask).catch((e) => e)).toMatchObject({ kind: 'truncated' });
-    next = { status: 404, body: '{"error":"model \\"deepseek-r1:7b\\" not found, try pulling it first"}' };
+    server.next = {
+      status: 404,
+      body: '{"error":"model \\"deepseek-r1:7b\\" not found, try pulling it first"}',
+    };
     expect(await teacher.generate(ask).catch((e) => e)).toMatchObject({ kind: 'bad-request', status: 404 });
-    next = { chunks: ['{"model":"x","message":{"content":"a"},"done":false}\n', 'not json\n'] };
+    server.next = { chunks: ['{"model":"x","message":{"content":"a"},"done":false}\n', 'not json\n'] };
     expect(await teacher.generate(ask).catch((e) => e)).toMatchObject({ kind: 'malformed' });
   });
 });

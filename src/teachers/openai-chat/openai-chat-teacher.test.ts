@@ -1,21 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ProviderError } from '../../core/errors/provider-error.ts';
 import { createTeacher } from '../create-teacher.ts';
-import {
-  fixture,
-  type ReplayServer,
-  type Reply,
-  sseReply,
-  startReplayServer,
-} from '../testing/replay-server.ts';
+import { fixture, sseReply } from '../testing/replay-server.ts';
+import { useReplayServer } from '../testing/use-replay-server.ts';
 
-let server: ReplayServer;
-let next: Reply = { body: '{}' };
-
-beforeAll(async () => {
-  server = await startReplayServer(() => next);
-});
-afterAll(() => server.close());
+const server = useReplayServer();
 
 const env = {
   DEEPSEEK_API_KEY: 'sk-test-deepseek',
@@ -46,7 +35,7 @@ describe.each(['openai', 'undici'] as const)(
     });
 
     it('DeepSeek streaming: reasoning_content then content, usage with reasoning tokens', async () => {
-      next = sseReply('deepseek-reasoner.chunks.txt');
+      server.next = sseReply('deepseek-reasoner.chunks.txt');
       const teacher = await teacherFor('deepseek:deepseek-reasoner');
       const trace = await teacher.generate(ask);
       expect(trace).toMatchObject({
@@ -65,7 +54,7 @@ describe.each(['openai', 'undici'] as const)(
     });
 
     it('DeepSeek non-streaming gives the same trace', async () => {
-      next = { body: fixture('deepseek-reasoner.json') };
+      server.next = { body: fixture('deepseek-reasoner.json') };
       const trace = await (await teacherFor('deepseek:deepseek-reasoner', false)).generate(ask);
       expect(trace).toMatchObject({
         reasoning: 'Okay, 17 times 3 is 51.',
@@ -76,47 +65,47 @@ describe.each(['openai', 'undici'] as const)(
     });
 
     it('finish_reason=length inside thinking leaves the answer empty and marks the trace', async () => {
-      next = sseReply('deepseek-length-in-thinking.chunks.txt');
+      server.next = sseReply('deepseek-length-in-thinking.chunks.txt');
       const trace = await (await teacherFor('deepseek:deepseek-reasoner')).generate(ask);
       expect(trace).toMatchObject({ answer: '', finishReason: 'length', truncatedInThinking: true });
       expect(trace.reasoning).toContain('Case 1: n = 0 gives');
     });
 
     it('a stream that stops without finish_reason is a truncated failure', async () => {
-      next = sseReply('deepseek-truncated.chunks.txt');
+      server.next = sseReply('deepseek-truncated.chunks.txt');
       const error = await (await teacherFor('deepseek:deepseek-reasoner')).generate(ask).catch((e) => e);
       expect(error).toBeInstanceOf(ProviderError);
       expect(error.kind).toBe('truncated');
     });
 
     it('vLLM `reasoning` field, usage split by characters when reasoning tokens are not reported', async () => {
-      next = sseReply('vllm-reasoning.chunks.txt');
+      server.next = sseReply('vllm-reasoning.chunks.txt');
       const teacher = await teacherFor('openai-compatible:URL/v1#deepseek-ai/DeepSeek-R1-Distill-Qwen-7B');
       const trace = await teacher.generate(ask);
       expect(trace).toMatchObject({ reasoning: '2 + 2 = 4', answer: '\\boxed{4}', finishReason: 'stop' });
       expect(trace.usage.reasoning + trace.usage.output).toBe(20);
       expect(trace.usage.reasoning).toBeGreaterThan(0);
       expect(trace.raw?.reasoningField).toBe('reasoning');
-      next = { body: fixture('vllm-reasoning.json') };
+      server.next = { body: fixture('vllm-reasoning.json') };
       const whole = await (await teacherFor('openai-compatible:URL/v1#m', false)).generate(ask);
       expect(whole).toMatchObject({ reasoning: '2 + 2 = 4', answer: '\\boxed{4}' });
     });
 
     it('llama-server reasoning_content', async () => {
-      next = sseReply('llama-server.chunks.txt');
+      server.next = sseReply('llama-server.chunks.txt');
       const trace = await (await teacherFor('openai-compatible:URL/v1#distill-teacher')).generate(ask);
       expect(trace).toMatchObject({ reasoning: '3 * 4 = 12', answer: '\\boxed{12}', usage: { input: 10 } });
     });
 
     it('raw R1 without an opening tag and a closing tag split across chunks', async () => {
-      next = sseReply('raw-r1-missing-open-tag.chunks.txt');
+      server.next = sseReply('raw-r1-missing-open-tag.chunks.txt');
       const trace = await (await teacherFor('openai-compatible:URL/v1#r1')).generate(ask);
       expect(trace).toMatchObject({ reasoning: 'First, 6 * 7 = 42.', answer: '\\boxed{42}' });
       expect(trace.raw?.inlineThink).toMatchObject({ missingOpenTag: true });
     });
 
     it('Azure preview API: inline <think> split across chunks, empty choices chunk first (streaming and not)', async () => {
-      next = sseReply('azure-preview-inline.chunks.txt');
+      server.next = sseReply('azure-preview-inline.chunks.txt');
       const teacher = await teacherFor('azure:URL/models?api-version=2024-05-01-preview#DeepSeek-R1');
       const trace = await teacher.generate(ask);
       expect(trace).toMatchObject({ reasoning: 'Add 5 and 8: 13.', answer: 'The sum is \\boxed{13}.' });
@@ -124,22 +113,22 @@ describe.each(['openai', 'undici'] as const)(
       expect(sent.url).toBe('/models/chat/completions?api-version=2024-05-01-preview');
       expect(sent.headers['api-key']).toBe('az-test');
       expect(sent.body).toMatchObject({ model: 'DeepSeek-R1' });
-      next = { body: fixture('azure-preview-inline.json') };
+      server.next = { body: fixture('azure-preview-inline.json') };
       const whole = await (await teacherFor('azure:URL/models#DeepSeek-R1', false)).generate(ask);
       expect(whole).toMatchObject({ reasoning: 'Add 5 and 8: 13.', answer: 'The sum is \\boxed{13}.' });
     });
 
     it('Azure content filter 400 is a permanent content-filter failure', async () => {
-      next = { status: 400, body: fixture('azure-content-filter.json') };
+      server.next = { status: 400, body: fixture('azure-content-filter.json') };
       const error = await (await teacherFor('azure:URL/models#DeepSeek-R1')).generate(ask).catch((e) => e);
       expect(error).toMatchObject({ kind: 'content-filter', retryable: false, status: 400 });
     });
 
     it('empty thinking, a cut closing tag, and a stray closing tag', async () => {
       const teacher = await teacherFor('openai-compatible:URL/v1#m');
-      next = sseReply('inline-empty-thinking.chunks.txt');
+      server.next = sseReply('inline-empty-thinking.chunks.txt');
       expect(await teacher.generate(ask)).toMatchObject({ reasoning: '', answer: 'Paris.' });
-      next = sseReply('inline-cut-mid-tag.chunks.txt');
+      server.next = sseReply('inline-cut-mid-tag.chunks.txt');
       const cut = await teacher.generate(ask);
       expect(cut).toMatchObject({
         reasoning: 'We need the remainder of 100 by 7, which is 2.',
@@ -148,14 +137,14 @@ describe.each(['openai', 'undici'] as const)(
         truncatedInThinking: true,
       });
       expect(cut.raw?.inlineThink).toMatchObject({ cutMidTag: true });
-      next = sseReply('inline-stray-close.chunks.txt');
+      server.next = sseReply('inline-stray-close.chunks.txt');
       const stray = await teacher.generate(ask);
       expect(stray).toMatchObject({ reasoning: '9 - 4 = 5', answer: 'The answer is 5. \\boxed{5}' });
       expect(stray.raw?.inlineThink).toMatchObject({ strayCloseTags: 1 });
     });
 
     it('OpenRouter: reasoning + reasoning_details, SSE comments, usage after finish (streaming and not)', async () => {
-      next = sseReply('openrouter-r1.chunks.txt');
+      server.next = sseReply('openrouter-r1.chunks.txt');
       const teacher = await teacherFor('openrouter:deepseek/deepseek-r1');
       const trace = await teacher.generate(ask);
       expect(trace).toMatchObject({
@@ -167,7 +156,7 @@ describe.each(['openai', 'undici'] as const)(
         { type: 'reasoning.text', text: '10 / 2 = 5', format: 'unknown', index: 0 },
       ]);
       expect(server.requests.at(-1)!.body).toMatchObject({ reasoning: { enabled: true } });
-      next = { body: fixture('openrouter-r1.json') };
+      server.next = { body: fixture('openrouter-r1.json') };
       const whole = await (await teacherFor('openrouter:anthropic/claude-sonnet-4.5', false)).generate(ask);
       expect(whole).toMatchObject({ reasoning: '10 / 2 = 5', answer: '\\boxed{5}' });
       expect(whole.raw?.reasoningDetails).toHaveLength(2);
@@ -176,7 +165,7 @@ describe.each(['openai', 'undici'] as const)(
 
     it('maps HTTP errors: 429 with Retry-After, 500, invalid JSON, 401', async () => {
       const teacher = await teacherFor('deepseek:deepseek-reasoner');
-      next = {
+      server.next = {
         status: 429,
         headers: { 'retry-after': '2' },
         body: '{"error":{"message":"Rate limit reached"}}',
@@ -185,16 +174,16 @@ describe.each(['openai', 'undici'] as const)(
         kind: 'rate-limit',
         retryAfterMs: 2000,
       });
-      next = { status: 500, body: '{"error":{"message":"boom"}}' };
+      server.next = { status: 500, body: '{"error":{"message":"boom"}}' };
       expect(await teacher.generate(ask).catch((e) => e)).toMatchObject({ kind: 'server', retryable: true });
-      next = { chunks: ['data: {"choices":[{"delta":{"content":"x"\n\n'] };
+      server.next = { chunks: ['data: {"choices":[{"delta":{"content":"x"\n\n'] };
       expect(await teacher.generate(ask).catch((e) => e)).toMatchObject({ kind: 'malformed' });
-      next = { status: 401, body: '{"error":{"message":"Authentication Fails"}}' };
+      server.next = { status: 401, body: '{"error":{"message":"Authentication Fails"}}' };
       expect(await teacher.generate(ask).catch((e) => e)).toMatchObject({ kind: 'auth', retryable: false });
     });
 
     it('streams StreamParts through the ChatModel port', async () => {
-      next = sseReply('deepseek-reasoner.chunks.txt');
+      server.next = sseReply('deepseek-reasoner.chunks.txt');
       const teacher = await teacherFor('deepseek:deepseek-reasoner');
       const types: string[] = [];
       for await (const part of teacher.stream(ask)) types.push(part.type);
