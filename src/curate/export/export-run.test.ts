@@ -204,3 +204,25 @@ describe('exportRun', () => {
     );
   });
 });
+
+describe('exportRun with nothing kept', () => {
+  it('fails with a clear input error and writes no folder', async () => {
+    const ctx = storeWithRun('gen-empty', [
+      {
+        problemId: 'wrong',
+        prompt: 'What is 2 + 2?',
+        gold: '4',
+        reasoning: '2 + 2 = 5.',
+        answer: 'The answer is \\boxed{5}.',
+      },
+    ]);
+    try {
+      await curateRun(ctx.store, 'gen-empty', {});
+      const out = join(ctx.dir, 'empty');
+      await expect(exportRun(ctx.store, 'gen-empty', { outDir: out })).rejects.toThrow(/has no kept samples/);
+      expect(existsSync(out)).toBe(false);
+    } finally {
+      ctx.dispose();
+    }
+  });
+});

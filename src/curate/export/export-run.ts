@@ -1,5 +1,6 @@
 import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { InvalidInputError } from '../../core/errors/invalid-input-error.ts';
 import { NotFoundError } from '../../core/errors/not-found-error.ts';
 import { sha256 } from '../../core/hash.ts';
 import { getCuration, keptSampleIds } from '../../store/curate-queries.ts';
@@ -64,6 +65,10 @@ export async function exportRun(
   const style = options.style ?? 'messages';
   const accept = options.acceptTermsRisk ?? false;
   const kept = keptSampleIds(store.db, run.id);
+  if (kept.size === 0)
+    throw new InvalidInputError(`Run '${run.name}' has no kept samples to export`, {
+      hint: `see \`distill curate ${run.name}\` for why every sample was dropped (or curate with --keep all)`,
+    });
   const dataFile = format === 'jsonl' ? 'train.jsonl' : 'train.parquet';
   const name = options.name ?? run.name;
   return writeDirAtomically(options.outDir, (dir) => {
