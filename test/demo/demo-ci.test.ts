@@ -13,7 +13,7 @@ describe.runIf(slow && existsSync(teacher))(
     const dir = mkdtempSync(join(tmpdir(), 'distill-demo-ci-'));
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-    it('serves the built-in teacher, distils it and prints the comparison', () => {
+    it('serves the built-in teacher, distils it and prints the comparison', { timeout: 900_000 }, () => {
       const run = spawnSync(
         process.execPath,
         ['bin/distill.mjs', 'run', 'recipes/demo-ci.yaml', '--workdir', dir, '--json'],
