@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { FilterResult } from '../core/sample.ts';
+import { UPSERT_FILTER_RESULT } from './filter-queries.ts';
 import { now, prepared } from './statements.ts';
 
 /** One sample's curation decision (see `saveCuration`). */
@@ -120,13 +121,7 @@ export interface CheckResultRow {
  * object is serialised once (curation shares one params object per check).
  */
 export function saveCheckResults(db: Database.Database, rows: readonly CheckResultRow[]): number {
-  const upsert = prepared(
-    db,
-    `INSERT INTO filter_results (sample_id, name, version, params, passed, matches, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (sample_id, name) DO UPDATE SET version = excluded.version, params = excluded.params,
-       passed = excluded.passed, matches = excluded.matches, created_at = excluded.created_at`,
-  );
+  const upsert = prepared(db, UPSERT_FILTER_RESULT);
   const paramsJson = new Map<object, string>();
   const at = now();
   let written = 0;

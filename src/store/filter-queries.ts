@@ -3,18 +3,18 @@ import { type FilterResult, FilterResultSchema } from '../core/sample.ts';
 import { validate } from '../core/validate.ts';
 import { now, prepared, writeTransaction } from './statements.ts';
 
+/** Insert or replace one filter result: a filter re-run on a sample replaces its earlier result. */
+export const UPSERT_FILTER_RESULT = `INSERT INTO filter_results (sample_id, name, version, params, passed, matches, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (sample_id, name) DO UPDATE SET version = excluded.version, params = excluded.params,
+       passed = excluded.passed, matches = excluded.matches, created_at = excluded.created_at`;
+
 /** One filter's result on one sample (see `Store.saveFilterResults`). */
 export type FilterResultInput = FilterResult & { sampleId: string };
 
 /** Write filter rows in the caller's transaction; a filter re-run on a sample replaces its earlier result. */
 export function saveFilterRows(db: Database.Database, rows: readonly FilterResultInput[]): number {
-  const upsert = prepared(
-    db,
-    `INSERT INTO filter_results (sample_id, name, version, params, passed, matches, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (sample_id, name) DO UPDATE SET version = excluded.version, params = excluded.params,
-       passed = excluded.passed, matches = excluded.matches, created_at = excluded.created_at`,
-  );
+  const upsert = prepared(db, UPSERT_FILTER_RESULT);
   const at = now();
   let written = 0;
   for (const row of rows) {
