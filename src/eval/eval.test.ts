@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -99,3 +99,42 @@ describe('evaluation against a teacher over HTTP', () => {
     expect(result.claimed.openai).toBe(result.probes);
   });
 });
+
+describe.runIf(existsSync('models/distill-teacher-q8_0.gguf'))(
+  'evaluation of a tiny trained model (the shipped teacher)',
+  () => {
+    it('stores a report whose accuracy matches a recount from the stored samples', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'distill-eval-gguf-'));
+      const store = openStore(join(dir, 'store.sqlite'));
+      const opened = await openEvalModel('models/distill-teacher-q8_0.gguf');
+      try {
+        const settings = {
+          samples: 1,
+          temperature: 0,
+          topP: 1,
+          maxTokens: 400,
+          thinkingBudget: null,
+          seed: 1,
+        };
+        const report = await evaluate({
+          opened,
+          tasks: 'reverse:15:eval:level=1,add:15:eval:level=1',
+          settings,
+          name: 'teacher',
+          store,
+        });
+        const rows = evalSampleRows(store.db, report.id);
+        expect(rows).toHaveLength(30);
+        expect(report.model).toMatchObject({ kind: 'gguf', params: 878_720, quantization: 'Q8_0' });
+        expect(report.model.sha256).toMatch(/^[0-9a-f]{64}$/);
+        expect(rows.filter((r) => r.correct).length / rows.length).toBeCloseTo(report.overall.pass1, 12);
+        expect(report.overall.pass1).toBeGreaterThan(0.8);
+        expect(Object.keys(report.byFamily).sort()).toEqual(['add', 'reverse']);
+      } finally {
+        await opened.dispose();
+        store.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  },
+);
