@@ -201,6 +201,16 @@ export class Generation implements DecodeJob {
       this.onDone(error);
       return null;
     }
+    try {
+      this.finishParts(reason);
+    } catch (failure) {
+      // Whatever happens while flushing, the caller's stream must settle (never leave a pending promise).
+      this.onDone(failure);
+    }
+    return null;
+  }
+
+  private finishParts(reason: FinishReason): void {
     this.emitText(this.decoder.decode());
     this.emitText(this.stopper.flush());
     this.writer.writeSegments(this.parser.flush());
@@ -220,7 +230,6 @@ export class Generation implements DecodeJob {
       },
     });
     this.onDone();
-    return null;
   }
 
   end(reason: 'abort' | 'length' | 'error', error?: unknown): void {
