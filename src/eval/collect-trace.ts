@@ -31,25 +31,25 @@ export async function collectTrace(
         },
       };
     } else if (part.type === 'error') {
-      trace = {
-        reasoning,
-        answer,
-        finishReason: 'error',
-        truncatedInThinking: false,
-        usage: { input: 0, reasoning: 0, output: 0 },
-        timing: { totalMs: performance.now() - started },
-        raw: { error: part.error },
-      };
+      trace = { ...unfinished(reasoning, answer, 'error', started), raw: { error: part.error } };
     }
   }
-  return (
-    trace ?? {
-      reasoning,
-      answer,
-      finishReason: 'other',
-      truncatedInThinking: false,
-      usage: { input: 0, reasoning: 0, output: 0 },
-      timing: { totalMs: performance.now() - started },
-    }
-  );
+  return trace ?? unfinished(reasoning, answer, 'other', started);
+}
+
+/** A trace for a stream that ended without a `finish` part (no usage known). */
+function unfinished(
+  reasoning: string,
+  answer: string,
+  finishReason: 'error' | 'other',
+  started: number,
+): Trace {
+  return {
+    reasoning,
+    answer,
+    finishReason,
+    truncatedInThinking: false,
+    usage: { input: 0, reasoning: 0, output: 0 },
+    timing: { totalMs: performance.now() - started },
+  };
 }
