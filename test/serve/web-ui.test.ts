@@ -26,7 +26,8 @@ beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   // Two models so the picker has a choice; the web UI is built on first use if web/dist is missing.
   const [a, b] = await Promise.all([tinyGguf(0), tinyGguf(1)]);
-  server = await spawnServe([a, b, '--name', 'student,teacher']);
+  // A context well above the tiny models' 1,024 tokens, so a 2,500-token minimum thinking outlasts the answer-now click.
+  server = await spawnServe([a, b, '--name', 'student,teacher', '--context', '4096']);
   profile = mkdtempSync(join(tmpdir(), 'distill-chromium-'));
   context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.DISTILL_CHROMIUM ?? '/usr/bin/chromium',
