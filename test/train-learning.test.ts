@@ -9,17 +9,18 @@ import { trainModel } from '../src/train/index.ts';
 import { lastBoxed } from '../src/verify/index.ts';
 
 /**
- * Proof that training teaches: a fresh `nano` model (0.19M params) trained on the `reverse` family's level-1
- * reference traces, then greedy generation through llama.cpp on held-out eval problems.
- * Minimum accuracy: 10 of 40 exact boxed answers (an untrained model scores 0; chance is ~0 for 4-6 letter strings).
- * Budget: 150 steps × 4096 tokens (~600k tokens, ~2 min on 2 quiet cores), so it runs with DISTILL_SLOW=1.
+ * Proof that training teaches: a fresh `nano` model (0.21M params, ADR 0006) trained on the `add` family's level-1
+ * reference traces (2-digit addition/subtraction, column by column), then greedy generation through llama.cpp on
+ * held-out eval problems. An untrained or format-only model scores ~0 (the answers are 1–3 digit numbers).
+ * Budget: STEPS × 1,024 tokens (a few minutes on 2 quiet cores — copy heads form after ~1,300 steps and the digit
+ * sums after that), so it runs with the slow suite (DISTILL_SLOW=1).
  */
-const TRAIN = 'reverse:3000:train:level=1';
-const EVAL = 'reverse:40:eval:level=1';
+const TRAIN = 'add:6000:train:level=1';
+const EVAL = 'add:40:eval:level=1';
+const STEPS = 6000;
 const MIN_CORRECT = 10;
 
-// Not yet passing within its step budget (0/40 at 150 steps): opt in with DISTILL_LEARNING=1 while it is tuned.
-describe.runIf(process.env.DISTILL_LEARNING === '1')(
+describe.runIf(process.env.DISTILL_SLOW === '1' || process.env.DISTILL_LEARNING === '1')(
   'a trained nano student answers held-out problems',
   () => {
     let dir: string;
@@ -36,15 +37,18 @@ describe.runIf(process.env.DISTILL_LEARNING === '1')(
       await rm(dir, { recursive: true, force: true });
     });
 
-    it(`gets at least ${MIN_CORRECT}/40 boxed answers right`, { timeout: 1_200_000 }, async () => {
+    it(`gets at least ${MIN_CORRECT}/40 boxed answers right`, { timeout: 1_800_000 }, async () => {
       const out = join(dir, 'student.gguf');
       const res = await trainModel({
         data: join(dir, 'train.jsonl'),
         preset: 'nano',
         out,
-        maxSteps: 150,
-        lr: 3e-3,
-        batchTokens: 4096,
+        maxSteps: STEPS,
+        lr: 5e-3,
+        batchTokens: 1024,
+        seqLen: 256,
+        warmupSteps: 50,
+        weightDecay: 0,
         threads: 2,
         evalFraction: 0.02,
       });

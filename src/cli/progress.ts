@@ -9,6 +9,8 @@ export interface ProgressOptions {
   unit?: string;
   /** Minimum milliseconds between non-TTY/JSON updates. Defaults to 2000. */
   intervalMs?: number;
+  /** Work already done before this display started (a resumed job): not counted in the rate. Defaults to 0. */
+  start?: number;
 }
 
 export interface ProgressExtra {
@@ -23,11 +25,12 @@ export class Progress {
   private readonly started = Date.now();
   private readonly bar: cliProgress.SingleBar | undefined;
   private lastLine = 0;
-  private done = 0;
+  private done: number;
   private total: number;
 
   constructor(private readonly options: ProgressOptions) {
     this.total = options.total;
+    this.done = options.start ?? 0;
     if (!options.json && process.stderr.isTTY) {
       this.bar = new cliProgress.SingleBar(
         {
@@ -38,7 +41,7 @@ export class Progress {
         },
         cliProgress.Presets.shades_classic,
       );
-      this.bar.start(options.total, 0, { rate: '', cost: '', status: '' });
+      this.bar.start(options.total, options.start ?? 0, { rate: '', cost: '', status: '' });
     }
   }
 
@@ -79,6 +82,6 @@ export class Progress {
 
   private rate(): number {
     const seconds = (Date.now() - this.started) / 1000;
-    return seconds > 0 ? this.done / seconds : 0;
+    return seconds > 0 ? (this.done - (this.options.start ?? 0)) / seconds : 0;
   }
 }

@@ -7,7 +7,7 @@ import type { VenvOptions } from './venv.ts';
 import { runWorker } from './worker.ts';
 
 export interface InitModelOptions {
-  /** Preset name: pico (0.09M), nano (0.19M), micro (0.88M), tiny (2.5M), small (6.1M), base (30M). */
+  /** Preset name: pico (0.11M), nano (0.21M), micro (0.88M), tiny (2.5M), small (6.1M), base (30M). */
   preset: string;
   /** Output GGUF path (F32). */
   out: string;

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { tinyModel } from '../../src/runtime/testing/tiny-model.ts';
 
-/** A real, randomly initialised tiny GGUF (trainer preset `nano`, 0.19M parameters): noise text, real stack. */
+/** A real, randomly initialised tiny GGUF (trainer preset `nano`, 0.21M parameters): noise text, real stack. */
 export const tinyGguf = (seed = 0): Promise<string> => tinyModel('nano', seed);
 
 const ROOT = resolve(import.meta.dirname, '../..');

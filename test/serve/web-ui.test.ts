@@ -26,8 +26,9 @@ beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   // Two models so the picker has a choice; the web UI is built on first use if web/dist is missing.
   const [a, b] = await Promise.all([tinyGguf(0), tinyGguf(1)]);
-  // A context well above the tiny models' 1,024 tokens, so a 2,500-token minimum thinking outlasts the answer-now click.
-  server = await spawnServe([a, b, '--name', 'student,teacher', '--context', '4096']);
+  // A context well above the tiny models' 1,024 tokens, so a 29,000-token minimum thinking (seconds even on a fast
+  // machine) outlasts the answer-now click by a wide margin.
+  server = await spawnServe([a, b, '--name', 'student,teacher', '--context', '32768']);
   profile = mkdtempSync(join(tmpdir(), 'distill-chromium-'));
   context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.DISTILL_CHROMIUM ?? '/usr/bin/chromium',
@@ -120,40 +121,34 @@ describe('web UI in real Chromium against distill serve', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'serve-web-phone.png') });
   });
 
-  // Quarantined (opt in with DISTILL_FLAKY=1): on a fresh CI clone the tiny model's thinking can end before the
-  // click lands, so the button is disabled when Playwright clicks. The server route is covered in queue-abort.test.ts.
-  it.runIf(process.env.DISTILL_FLAKY === '1')(
-    'answer now ends the thinking through the server; Esc stops a generation',
-    async () => {
-      // Make this turn deterministic: greedy decoding, and thinking that may not end before 2,500 tokens on its own.
-      await page.route('**/v1/chat/completions', async (route) => {
-        const body = JSON.parse(route.request().postData() ?? '{}') as { thinking?: object };
-        body.thinking = { ...body.thinking, min_tokens: 2500 };
-        await route.continue({ postData: JSON.stringify({ ...body, temperature: 0 }) });
-      });
-      await page.setViewportSize({ width: 1280, height: 800 });
-      await page.selectOption('#budget', 'none');
-      await page.fill('#max-tokens', '4000');
-      await page.fill('#prompt', 'Think at length, please.');
-      await page.keyboard.press('Enter');
-      await page.waitForFunction(
-        () => (document.querySelectorAll('.thinking-text')[1]?.textContent ?? '').length > 0,
-      );
-      const answered = page.waitForResponse((r) => r.url().includes('/v1/distill/answer-now/'));
-      await page.click('#answer-now');
-      expect((await answered).status()).toBe(200);
-      await page.waitForFunction(
-        () => (document.querySelectorAll('.answer')[1]?.textContent ?? '').length > 0,
-      );
-      const summary = await page.locator('.thinking-summary').nth(1).textContent();
-      const thought = Number(/· ([\d,]+) tokens?$/.exec(summary ?? '')?.[1]?.replace(',', ''));
-      expect(thought).toBeGreaterThan(0);
-      expect(thought).toBeLessThan(2500);
-      await page.keyboard.press('Escape');
-      await waitIdle();
-      expect(await page.locator('.turn.assistant').nth(1).locator('.note').textContent()).toBe('Stopped.');
-      expect(await page.locator('#send').isDisabled()).toBe(false);
-      await page.unroute('**/v1/chat/completions');
-    },
-  );
+  it('answer now ends the thinking through the server; Esc stops a generation', async () => {
+    // Make this turn deterministic: greedy decoding, and thinking that may not end before 29,000 tokens on its own
+    // (a 2,500-token minimum raced the click on a fresh clone: the thinking ended first).
+    await page.route('**/v1/chat/completions', async (route) => {
+      const body = JSON.parse(route.request().postData() ?? '{}') as { thinking?: object };
+      body.thinking = { ...body.thinking, min_tokens: 29_000 };
+      await route.continue({ postData: JSON.stringify({ ...body, temperature: 0, max_tokens: 30_000 }) });
+    });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.selectOption('#budget', 'none');
+    await page.fill('#max-tokens', '30000');
+    await page.fill('#prompt', 'Think at length, please.');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(
+      () => (document.querySelectorAll('.thinking-text')[1]?.textContent ?? '').length > 0,
+    );
+    const answered = page.waitForResponse((r) => r.url().includes('/v1/distill/answer-now/'));
+    await page.click('#answer-now');
+    expect((await answered).status()).toBe(200);
+    await page.waitForFunction(() => (document.querySelectorAll('.answer')[1]?.textContent ?? '').length > 0);
+    const summary = await page.locator('.thinking-summary').nth(1).textContent();
+    const thought = Number(/· ([\d,]+) tokens?$/.exec(summary ?? '')?.[1]?.replace(',', ''));
+    expect(thought).toBeGreaterThan(0);
+    expect(thought).toBeLessThan(29_000);
+    await page.keyboard.press('Escape');
+    await waitIdle();
+    expect(await page.locator('.turn.assistant').nth(1).locator('.note').textContent()).toBe('Stopped.');
+    expect(await page.locator('#send').isDisabled()).toBe(false);
+    await page.unroute('**/v1/chat/completions');
+  });
 });

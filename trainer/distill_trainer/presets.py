@@ -1,4 +1,9 @@
-"""Named model presets: llama-architecture configs (RMSNorm, RoPE, SwiGLU, GQA) from ~0.09M to ~30M params."""
+"""Named model presets: llama-architecture configs (RMSNorm, RoPE, SwiGLU, GQA) from ~0.1M to ~30M params.
+
+The two smallest use full multi-head attention with 32-dim heads (pico also ties its embeddings to stay under
+1/8 of the built-in teacher): with 12–16-dim heads shared by GQA they never formed the copy ("induction") heads
+every built-in family needs within thousands of steps; see docs/adr/0006-tiny-presets-full-attention.md.
+"""
 
 from __future__ import annotations
 
@@ -32,8 +37,8 @@ class ModelConfig:
 
 # vocab_size is filled in from the tokenizer when the model is built.
 PRESETS: dict[str, dict] = {
-    "pico": dict(dim=48, n_layers=2, n_heads=4, n_kv_heads=2, ffn_dim=128),
-    "nano": dict(dim=64, n_layers=3, n_heads=4, n_kv_heads=2, ffn_dim=192),
+    "pico": dict(dim=64, n_layers=2, n_heads=2, n_kv_heads=2, ffn_dim=128, tie_embeddings=True),
+    "nano": dict(dim=64, n_layers=3, n_heads=2, n_kv_heads=2, ffn_dim=192),
     "micro": dict(dim=128, n_layers=4, n_heads=4, n_kv_heads=2, ffn_dim=384),
     "tiny": dict(dim=192, n_layers=6, n_heads=6, n_kv_heads=2, ffn_dim=512),
     "small": dict(dim=256, n_layers=8, n_heads=8, n_kv_heads=4, ffn_dim=704),

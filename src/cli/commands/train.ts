@@ -21,7 +21,7 @@ export const command = defineCommand({
     preset: {
       type: 'string',
       description:
-        'Fresh model preset: pico (0.09M), nano (0.19M), micro (0.9M), tiny (2.5M), small (6M), base (30M)',
+        'Fresh model preset: pico (0.11M), nano (0.21M), micro (0.9M), tiny (2.5M), small (6M), base (30M)',
     },
     base: { type: 'string', description: 'Base GGUF to fine-tune (F32/F16/BF16; llama or qwen2)' },
     out: { type: 'string', description: 'Output GGUF', required: true },
@@ -43,6 +43,11 @@ export const command = defineCommand({
       description: 'Checkpoint every N steps (default: every 5 minutes)',
     },
     'eval-fraction': { type: 'string', description: 'Held-out share for eval loss (default 0.05)' },
+    'warmup-steps': {
+      type: 'string',
+      description: 'Linear warmup steps (default 5% of the steps, at most 100)',
+    },
+    'weight-decay': { type: 'string', description: 'AdamW weight decay (default 0.1)' },
     resume: {
       type: 'boolean',
       description: 'Continue from the newest checkpoint in the run folder',
@@ -93,6 +98,7 @@ export const command = defineCommand({
           json: args.json,
           unit: 'step',
           intervalMs: 5000,
+          start: typeof e.startStep === 'number' ? e.startStep : 0,
         });
         if (typeof e.startStep === 'number' && e.startStep > 0 && !args.json)
           process.stderr.write(`Resuming at step ${e.startStep}/${e.totalSteps}\n`);
@@ -124,6 +130,8 @@ export const command = defineCommand({
           maxSteps: int(args['max-steps'], 'max-steps'),
           checkpointEvery: int(args['checkpoint-every'], 'checkpoint-every'),
           evalFraction: num(args['eval-fraction'], 'eval-fraction'),
+          warmupSteps: int(args['warmup-steps'], 'warmup-steps'),
+          weightDecay: num(args['weight-decay'], 'weight-decay'),
           threads: int(args.threads, 'threads'),
           nproc: int(args.nproc, 'nproc'),
           resume: args.resume,

@@ -1,9 +1,16 @@
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sha256 } from '../../core/hash.ts';
 import { initModel } from '../../train/init-model.ts';
 
 const pending = new Map<string, Promise<string>>();
+
+/** Hash of the trainer's preset table, so a changed preset never reuses a cached model of the old shape. */
+function presetsVersion(): string {
+  const file = new URL('../../../trainer/distill_trainer/presets.py', import.meta.url);
+  return sha256(readFileSync(file, 'utf8')).slice(0, 8);
+}
 
 /**
  * Path of a random-init student GGUF (trainer preset, Distill vocab and template) built once per machine and
@@ -11,7 +18,7 @@ const pending = new Map<string, Promise<string>>();
  */
 export function tinyModel(preset = 'nano', seed = 0): Promise<string> {
   const dir = join(tmpdir(), 'distill-test-models');
-  const file = join(dir, `${preset}-${seed}.gguf`);
+  const file = join(dir, `${preset}-${seed}-${presetsVersion()}.gguf`);
   if (existsSync(file)) return Promise.resolve(file);
   let p = pending.get(file);
   if (!p) {
