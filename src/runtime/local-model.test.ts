@@ -35,6 +35,18 @@ async function parts(iterable: AsyncIterable<StreamPart>): Promise<StreamPart[]>
 }
 
 describe('loadModel on a tiny real GGUF', () => {
+  it('runs a batch submitted the moment the previous one settles (the decode loop restarts)', async () => {
+    // Regression: the loop's "running" flag was cleared in a `.finally` microtask, after the caller had already
+    // submitted its next batch, so that batch never started and its promise never settled (eval exit 13).
+    for (let round = 0; round < 6; round++) {
+      const traces = await model.generateBatch([
+        ask('a', { maxTokens: 1 + (round % 3) }),
+        ask('b', { maxTokens: 2 }),
+      ]);
+      expect(traces.map((t) => t.finishReason).every((r) => r === 'length' || r === 'stop')).toBe(true);
+    }
+  }, 20_000);
+
   it('reports info and tokenizes like llama.cpp (<think> is one token)', () => {
     expect(model.info.architecture).toBe('llama');
     expect(model.template.id).toBe(STUDENT_TEMPLATE_ID);

@@ -65,6 +65,8 @@ export class DecodeScheduler {
   private readonly queue: DecodeJob[] = [];
   private readonly active: (Slot | undefined)[];
   private running: Promise<void> | undefined;
+  /** True from the loop's start until it returns (cleared synchronously, unlike a `.finally` on its promise). */
+  private looping = false;
   private disposed = false;
 
   constructor(model: NativeModel, options: SchedulerOptions = {}) {
@@ -118,9 +120,12 @@ export class DecodeScheduler {
       return;
     }
     this.queue.push(job);
-    this.running ??= this.loop().finally(() => {
-      this.running = undefined;
-    });
+    // A job submitted right after the loop drained (e.g. the next batch, awaited by the caller) must start a new
+    // loop: clearing a flag in the promise's `.finally` ran a microtask too late and left such jobs pending forever.
+    if (!this.looping) {
+      this.looping = true;
+      this.running = this.loop();
+    }
   }
 
   /** Sequences running or waiting. */
@@ -183,7 +188,10 @@ export class DecodeScheduler {
         }
       }
       if (n === 0) {
-        if (this.queue.length === 0 && !this.active.some(Boolean)) return;
+        if (this.queue.length === 0 && !this.active.some(Boolean)) {
+          this.looping = false; // synchronously, in the same tick as the last job's end
+          return;
+        }
         await yieldNow();
         continue;
       }
@@ -223,6 +231,7 @@ export class DecodeScheduler {
         lastYield = performance.now();
       }
     }
+    this.looping = false;
   }
 
   /** Stop: running and queued sequences end with `abort`; the context and batch are freed. Idempotent. */
