@@ -38,6 +38,21 @@ function scrollIfFollowing(follow: boolean): void {
   if (follow) log.scrollTop = log.scrollHeight;
 }
 
+let followPending = false;
+/**
+ * Keep the log scrolled to the bottom while a reply streams, if the reader was there: once per frame. Reading the
+ * layout on every token forced a reflow per token and froze the page on long thinking (thousands of tokens).
+ */
+function followOncePerFrame(): void {
+  if (followPending) return;
+  followPending = true;
+  const follow = nearBottom();
+  requestAnimationFrame(() => {
+    followPending = false;
+    scrollIfFollowing(follow);
+  });
+}
+
 function showError(message: string, needsKey = false): void {
   errorBox.replaceChildren(document.createTextNode(message));
   if (needsKey) {
@@ -146,7 +161,7 @@ async function ask(text: string): Promise<void> {
   };
   try {
     for await (const event of streamChat(history, settings(), abort.signal)) {
-      const follow = nearBottom();
+      followOncePerFrame();
       if (event.type === 'id') {
         if (running) running.id = event.id;
       } else if (event.type === 'reasoning') {
@@ -177,7 +192,6 @@ async function ask(text: string): Promise<void> {
         stats.completionTokens = event.completionTokens;
         stats.tokensPerSecond = event.tokensPerSecond;
       }
-      scrollIfFollowing(follow);
     }
     if (thinkingStart === null && !turn.reasoning) view.markNoThinking();
     endThinking();

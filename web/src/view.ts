@@ -64,14 +64,27 @@ export class AssistantView {
     this.#summary.textContent = text;
   }
 
+  #stickPending = false;
+
+  /**
+   * Streamed text is appended as text nodes (`textContent +=` copied the whole text on every token) and the
+   * panel's scroll position is read and kept once per frame, not once per token: long thinking stays cheap.
+   */
   appendThinking(text: string): void {
-    const stick = this.#thinking.scrollHeight - this.#thinking.scrollTop - this.#thinking.clientHeight < 24;
-    this.#thinking.textContent += text;
-    if (stick) this.#thinking.scrollTop = this.#thinking.scrollHeight;
+    if (!this.#stickPending) {
+      this.#stickPending = true;
+      const t = this.#thinking;
+      const stick = t.scrollHeight - t.scrollTop - t.clientHeight < 24;
+      requestAnimationFrame(() => {
+        this.#stickPending = false;
+        if (stick) t.scrollTop = t.scrollHeight;
+      });
+    }
+    this.#thinking.append(text);
   }
 
   appendAnswer(text: string): void {
-    this.#answer.textContent += text;
+    this.#answer.append(text);
   }
 
   /** No thinking in this turn: say so in one quiet line instead of an empty panel. */

@@ -6,7 +6,7 @@ import { initModel } from '../../train/init-model.ts';
 
 const pending = new Map<string, Promise<string>>();
 
-/** Hash of the trainer's preset table, so a changed preset never reuses a cached model of the old shape. */
+/** Hash of the trainer's preset table. */
 function presetsVersion(): string {
   const file = new URL('../../../trainer/distill_trainer/presets.py', import.meta.url);
   return sha256(readFileSync(file, 'utf8')).slice(0, 8);
@@ -17,8 +17,9 @@ function presetsVersion(): string {
  * cached under the OS temp dir, for tests and benches. Needs the trainer venv (`distill train` sets it up).
  */
 export function tinyModel(preset = 'nano', seed = 0): Promise<string> {
-  const dir = join(tmpdir(), 'distill-test-models');
-  const file = join(dir, `${preset}-${seed}-${presetsVersion()}.gguf`);
+  // One folder per version of the preset table, so a changed preset never reuses a model of the old shape.
+  const dir = join(tmpdir(), 'distill-test-models', presetsVersion());
+  const file = join(dir, `${preset}-${seed}.gguf`);
   if (existsSync(file)) return Promise.resolve(file);
   let p = pending.get(file);
   if (!p) {
