@@ -84,14 +84,14 @@ describe.runIf(hasTmux && process.env.DISTILL_SLOW === '1')('distill chat intera
       await new Promise((r) => setTimeout(r, 50));
     }
   }
-  /** After /clear: the screen holds only the fresh prompt. */
+  /** After /clear: the screen holds only the confirmation and the fresh prompt. */
   async function waitCleared(): Promise<void> {
     const until = Date.now() + 60_000;
     for (;;) {
       const lines = pane()
         .split('\n')
         .filter((l) => l.trim() !== '');
-      if (lines.length === 1 && lines[0]?.startsWith('>')) return;
+      if (/^(conversation cleared\n)?>\s*$/.test(lines.join('\n'))) return;
       if (Date.now() > until) throw new Error(`screen not cleared:\n${lines.join('\n')}`);
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -108,7 +108,9 @@ describe.runIf(hasTmux && process.env.DISTILL_SLOW === '1')('distill chat intera
       '110',
       '-y',
       '40',
-      `node ${cli} chat ${model} --max-tokens 3000 --temperature 0; echo EXITED; sleep 30`,
+      // A short thinking budget and a long answer (seconds even for a fast tiny model), so the t and Esc keys
+      // land while the answer streams: with 1,024 tokens the whole reply could end before they arrive.
+      `node ${cli} chat ${model} --context 32768 --max-tokens 20000 --budget 40 --temperature 0; echo EXITED; sleep 30`,
     );
     await waitFor(/thinking on · \/help/);
     tmux('send-keys', '-t', session, 'hello', 'Enter');

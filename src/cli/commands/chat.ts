@@ -103,6 +103,10 @@ export const command = defineCommand({
     budget: { type: 'string', description: 'Thinking budget in tokens (default: none)' },
     think: { type: 'boolean', default: true, description: 'Thinking on (--no-think to switch it off)' },
     'max-tokens': { type: 'string', default: '1024', description: 'Tokens per reply (thinking + answer)' },
+    context: {
+      type: 'string',
+      description: "Context tokens for the conversation (default: the model's, max 4096)",
+    },
     temperature: { type: 'string', description: 'Sampling temperature (default 0.6; 0 = greedy)' },
     'top-p': { type: 'string', description: 'Nucleus sampling (default 0.95)' },
     seed: { type: 'string', description: 'Sampling seed' },
@@ -126,8 +130,10 @@ export const command = defineCommand({
       ...(args['top-p'] !== undefined ? { topP: optNumArg(args['top-p'], 'top-p') } : {}),
       ...(args.system ? { system: args.system } : {}),
     };
+    const context = args.context === undefined ? undefined : intArg(args.context, 'context', 0, 16);
     const model = await loadModel(args.model, {
       slots: 1,
+      ...(context ? { contextPerSequence: context } : {}),
       ...(args.template ? { template: args.template as TemplateId } : {}),
     });
     try {
