@@ -153,85 +153,88 @@ export class DecodeScheduler {
   }
 
   private async loop(): Promise<void> {
-    let lastYield = performance.now();
-    const outputs: { slot: Slot; index: number }[] = [];
-    while (!this.disposed) {
-      this.admit();
-      let n = 0;
-      outputs.length = 0;
-      for (const slot of this.active) {
-        if (!slot) continue;
-        if (slot.job.signal?.aborted) {
-          this.release(slot);
-          slot.job.end('abort');
-          continue;
-        }
-        const remaining = slot.pending.length - slot.offset;
-        if (slot.pos + remaining > this.contextPerSequence) {
-          this.release(slot);
-          slot.job.end('length');
-          continue;
-        }
-        const take = Math.min(remaining, this.batchTokens - n);
-        for (let k = 0; k < take; k++) {
-          this.tok[n] = slot.pending[slot.offset + k] as number;
-          this.pos[n] = slot.pos + k;
-          (this.seqIds[n] as Int32Array)[0] = slot.id;
-          this.wantLogits[n] = 0;
-          n++;
-        }
-        slot.offset += take;
-        slot.pos += take;
-        if (take > 0 && slot.offset === slot.pending.length) {
-          this.wantLogits[n - 1] = 1;
-          outputs.push({ slot, index: n - 1 });
-        }
-      }
-      if (n === 0) {
-        if (this.queue.length === 0 && !this.active.some(Boolean)) {
-          this.looping = false; // synchronously, in the same tick as the last job's end
-          return;
-        }
-        await yieldNow();
-        continue;
-      }
-      this.batch.n_tokens = n;
-      const rc = this.asyncDecode
-        ? await this.model.lib.decodeAsync(this.ctx, this.batch)
-        : this.model.lib.decode(this.ctx, this.batch);
-      if (rc !== 0) {
-        const error = llamaFailure(`llama_decode failed (code ${rc})`, 'lower slots or context size');
+    // `finally` runs in the same tick as the return (or a throw), before any caller can submit again.
+    try {
+      let lastYield = performance.now();
+      const outputs: { slot: Slot; index: number }[] = [];
+      while (!this.disposed) {
+        this.admit();
+        let n = 0;
+        outputs.length = 0;
         for (const slot of this.active) {
           if (!slot) continue;
-          this.release(slot);
-          slot.job.end(rc === 1 ? 'length' : 'error', error);
+          if (slot.job.signal?.aborted) {
+            this.release(slot);
+            slot.job.end('abort');
+            continue;
+          }
+          const remaining = slot.pending.length - slot.offset;
+          if (slot.pos + remaining > this.contextPerSequence) {
+            this.release(slot);
+            slot.job.end('length');
+            continue;
+          }
+          const take = Math.min(remaining, this.batchTokens - n);
+          for (let k = 0; k < take; k++) {
+            this.tok[n] = slot.pending[slot.offset + k] as number;
+            this.pos[n] = slot.pos + k;
+            (this.seqIds[n] as Int32Array)[0] = slot.id;
+            this.wantLogits[n] = 0;
+            n++;
+          }
+          slot.offset += take;
+          slot.pos += take;
+          if (take > 0 && slot.offset === slot.pending.length) {
+            this.wantLogits[n - 1] = 1;
+            outputs.push({ slot, index: n - 1 });
+          }
         }
-        continue;
-      }
-      const lib = this.model.lib;
-      for (const { slot, index } of outputs) {
-        const logits = lib.viewFloats(lib.getLogitsIth(this.ctx, index), this.model.nVocab);
-        let next: number[] | null;
-        try {
-          next = slot.job.step(logits);
-        } catch (error) {
-          this.release(slot);
-          slot.job.end('error', error);
+        if (n === 0) {
+          if (this.queue.length === 0 && !this.active.some(Boolean)) {
+            return;
+          }
+          await yieldNow();
           continue;
         }
-        if (next === null) this.release(slot);
-        else {
-          slot.pending = next;
-          slot.offset = 0;
+        this.batch.n_tokens = n;
+        const rc = this.asyncDecode
+          ? await this.model.lib.decodeAsync(this.ctx, this.batch)
+          : this.model.lib.decode(this.ctx, this.batch);
+        if (rc !== 0) {
+          const error = llamaFailure(`llama_decode failed (code ${rc})`, 'lower slots or context size');
+          for (const slot of this.active) {
+            if (!slot) continue;
+            this.release(slot);
+            slot.job.end(rc === 1 ? 'length' : 'error', error);
+          }
+          continue;
+        }
+        const lib = this.model.lib;
+        for (const { slot, index } of outputs) {
+          const logits = lib.viewFloats(lib.getLogitsIth(this.ctx, index), this.model.nVocab);
+          let next: number[] | null;
+          try {
+            next = slot.job.step(logits);
+          } catch (error) {
+            this.release(slot);
+            slot.job.end('error', error);
+            continue;
+          }
+          if (next === null) this.release(slot);
+          else {
+            slot.pending = next;
+            slot.offset = 0;
+          }
+        }
+        const now = performance.now();
+        if (now - lastYield > 4) {
+          await yieldNow();
+          lastYield = performance.now();
         }
       }
-      const now = performance.now();
-      if (now - lastYield > 4) {
-        await yieldNow();
-        lastYield = performance.now();
-      }
+    } finally {
+      this.looping = false;
     }
-    this.looping = false;
   }
 
   /** Stop: running and queued sequences end with `abort`; the context and batch are freed. Idempotent. */
