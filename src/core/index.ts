@@ -6,6 +6,7 @@ export * from './errors/index.ts';
 export * from './hash.ts';
 export * from './problem.ts';
 export * from './provenance.ts';
+export * from './python-venv.ts';
 export * from './sample.ts';
 export * from './seeded-random.ts';
 export * from './stream-part.ts';
