@@ -6,6 +6,7 @@ export * from './dedup.ts';
 export * from './eval-sets.ts';
 export * from './export/atomic-dir.ts';
 export * from './export/croissant.ts';
+export * from './export/croissant-context.ts';
 export * from './export/dataset-card.ts';
 export * from './export/export-run.ts';
 export * from './export/export-stats.ts';

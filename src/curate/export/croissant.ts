@@ -1,60 +1,17 @@
 import { z } from 'zod';
 import type { CurationSummary } from '../curation-summary.ts';
+import { CROISSANT_CONTEXT, DATASET_VERSION } from './croissant-context.ts';
+import {
+  PROVENANCE_FILE,
+  provenanceRecordSet,
+  RecordSetSchema,
+  trainRecordSet,
+} from './croissant-record-sets.ts';
 import { datasetLicense } from './dataset-card.ts';
 import type { ExportStats } from './export-stats.ts';
 import type { ExportFormat, ExportStyle } from './records.ts';
 
 const CONFORMS = ['http://mlcommons.org/croissant/1.0', 'http://mlcommons.org/croissant/RAI/1.0'];
-
-/** The Croissant 1.0 JSON-LD context, plus RAI and W3C PROV. */
-export const CROISSANT_CONTEXT = {
-  '@language': 'en',
-  '@vocab': 'https://schema.org/',
-  sc: 'https://schema.org/',
-  cr: 'http://mlcommons.org/croissant/',
-  rai: 'http://mlcommons.org/croissant/RAI/',
-  dct: 'http://purl.org/dc/terms/',
-  prov: 'http://www.w3.org/ns/prov#',
-  citeAs: 'cr:citeAs',
-  column: 'cr:column',
-  conformsTo: 'dct:conformsTo',
-  data: { '@id': 'cr:data', '@type': '@json' },
-  dataType: { '@id': 'cr:dataType', '@type': '@vocab' },
-  examples: { '@id': 'cr:examples', '@type': '@json' },
-  extract: 'cr:extract',
-  field: 'cr:field',
-  fileObject: 'cr:fileObject',
-  fileProperty: 'cr:fileProperty',
-  fileSet: 'cr:fileSet',
-  format: 'cr:format',
-  includes: 'cr:includes',
-  isLiveDataset: 'cr:isLiveDataset',
-  jsonPath: 'cr:jsonPath',
-  key: 'cr:key',
-  md5: 'cr:md5',
-  parentField: 'cr:parentField',
-  path: 'cr:path',
-  recordSet: 'cr:recordSet',
-  references: 'cr:references',
-  regex: 'cr:regex',
-  repeated: 'cr:repeated',
-  replace: 'cr:replace',
-  separator: 'cr:separator',
-  source: 'cr:source',
-  subField: 'cr:subField',
-  transform: 'cr:transform',
-} as const;
-
-const FieldSchema = z.object({
-  '@type': z.literal('cr:Field'),
-  '@id': z.string(),
-  name: z.string(),
-  dataType: z.string(),
-  source: z.object({
-    fileObject: z.object({ '@id': z.string() }),
-    extract: z.object({ jsonPath: z.string() }).or(z.object({ column: z.string() })),
-  }),
-});
 
 /** The Croissant fields Distill promises (core + RAI), checked before the file is written. */
 export const CroissantSchema = z.object({
@@ -64,6 +21,8 @@ export const CroissantSchema = z.object({
   '@type': z.literal('sc:Dataset'),
   name: z.string().min(1),
   description: z.string().min(1),
+  citeAs: z.string().min(1),
+  version: z.string().min(1),
   conformsTo: z
     .array(z.string())
     .refine((c) => CONFORMS.every((x) => c.includes(x)), 'must conform to 1.0 + RAI'),
@@ -83,16 +42,7 @@ export const CroissantSchema = z.object({
       }),
     )
     .min(1),
-  recordSet: z
-    .array(
-      z.object({
-        '@type': z.literal('cr:RecordSet'),
-        '@id': z.string(),
-        name: z.string(),
-        field: z.array(FieldSchema).min(1),
-      }),
-    )
-    .min(1),
+  recordSet: z.array(RecordSetSchema).min(1),
   'rai:dataCollection': z.string().min(1),
   'rai:dataCollectionType': z.array(z.string()).min(1),
   'rai:dataLimitations': z.string().min(1),
@@ -120,25 +70,18 @@ export interface CroissantInput {
   style: ExportStyle;
   dataFile: string;
   dataSha256: string;
+  /** SHA-256 of provenance/samples.jsonl. */
+  provenanceSha256: string;
   stats: ExportStats;
   curation: CurationSummary | undefined;
   termsRiskAccepted: boolean;
 }
 
-function fields(input: CroissantInput): z.infer<typeof FieldSchema>[] {
-  const file = { '@id': input.dataFile };
-  const extract = (path: string) =>
-    input.format === 'jsonl' ? { jsonPath: `$.${path}` } : { column: path.split('[')[0] as string };
-  const f = (name: string, path: string) => ({
-    '@type': 'cr:Field' as const,
-    '@id': `train/${name}`,
-    name,
-    dataType: 'sc:Text',
-    source: { fileObject: file, extract: extract(path) },
-  });
-  return input.style === 'messages'
-    ? [f('messages', 'messages')]
-    : [f('prompt', 'prompt'), f('completion', 'completion')];
+/** A BibTeX entry for the dataset (Croissant's `citeAs`). */
+function citation(name: string, runId: string, published: string): string {
+  const key = name.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_|_$/g, '') || 'dataset';
+  const esc = (t: string) => t.replace(/[{}\\]/g, '');
+  return `@misc{${key}, title = {{${esc(name)}}: machine-generated reasoning traces}, note = {Exported by Distill from run ${esc(runId)}; version ${DATASET_VERSION}}, year = {${published.slice(0, 4)}}}`;
 }
 
 /** The Croissant JSON-LD description of an export, with the RAI fields and a teachers/obligations summary. */
@@ -152,6 +95,7 @@ export function buildCroissant(input: CroissantInput): Croissant {
     )
     .join('; ');
   const c = input.curation;
+  const published = new Date().toISOString().slice(0, 10);
   const risk =
     s.notAllowed > 0
       ? ` ${s.notAllowed} rows come from teachers whose terms do not allow training on outputs; exported with --accept-terms-risk${input.termsRiskAccepted ? '' : ' NOT given'}.`
@@ -161,10 +105,12 @@ export function buildCroissant(input: CroissantInput): Croissant {
     '@type': 'sc:Dataset',
     name: input.name,
     description: `Machine-generated reasoning traces (thinking + answer) from run ${input.runId}, verified and curated for supervised fine-tuning.`,
+    citeAs: citation(input.name, input.runId, published),
+    version: DATASET_VERSION,
     conformsTo: CONFORMS,
     license: datasetLicense(s),
     url: `./${input.dataFile}`,
-    datePublished: new Date().toISOString().slice(0, 10),
+    datePublished: published,
     keywords: ['reasoning', 'distillation', 'chain-of-thought', 'synthetic'],
     distribution: [
       {
@@ -175,8 +121,16 @@ export function buildCroissant(input: CroissantInput): Croissant {
         encodingFormat: input.format === 'jsonl' ? 'application/jsonlines' : 'application/x-parquet',
         sha256: input.dataSha256,
       },
+      {
+        '@type': 'cr:FileObject',
+        '@id': PROVENANCE_FILE,
+        name: PROVENANCE_FILE,
+        contentUrl: PROVENANCE_FILE,
+        encodingFormat: 'application/jsonlines',
+        sha256: input.provenanceSha256,
+      },
     ],
-    recordSet: [{ '@type': 'cr:RecordSet', '@id': 'train', name: 'train', field: fields(input) }],
+    recordSet: [trainRecordSet(input.format, input.style, input.dataFile), provenanceRecordSet()],
     'rai:dataCollection': `Prompts from ${Object.keys(s.sourceDatasets).join(', ')} were sent to teacher models, which answered with visible reasoning. Teachers: ${teacherText}.`,
     'rai:dataCollectionType': ['Machine-generated', 'Synthetic data'],
     'rai:dataLimitations': `Traces are machine-generated; ${s.correct} of ${s.rows} rows are verified correct against a gold answer, and a correct answer does not prove every reasoning step. English only.${risk}`,

@@ -8,6 +8,7 @@ import type { Store } from '../../store/store.ts';
 import type { CurationSummary } from '../curation-summary.ts';
 import { writeDirAtomically } from './atomic-dir.ts';
 import { buildCroissant } from './croissant.ts';
+import { PROVENANCE_FILE } from './croissant-record-sets.ts';
 import { renderDatasetCard } from './dataset-card.ts';
 import { addToStats, type ExportStats, emptyExportStats } from './export-stats.ts';
 import { ParquetRows } from './parquet-file.ts';
@@ -113,11 +114,12 @@ export async function exportRun(
       termsRiskAccepted: accept,
     };
     writeFileSync(join(dir, 'README.md'), renderDatasetCard(common));
+    const provenanceSha256 = sha256(readFileSync(join(dir, PROVENANCE_FILE)));
     writeFileSync(
       join(dir, 'croissant.json'),
-      `${JSON.stringify(buildCroissant({ ...common, dataSha256 }), null, 2)}\n`,
+      `${JSON.stringify(buildCroissant({ ...common, dataSha256, provenanceSha256 }), null, 2)}\n`,
     );
-    const files = [dataFile, 'provenance/samples.jsonl', 'README.md', 'croissant.json'].map((path) => {
+    const files = [dataFile, PROVENANCE_FILE, 'README.md', 'croissant.json'].map((path) => {
       const bytes = readFileSync(join(dir, path));
       return { path, bytes: bytes.length, sha256: sha256(bytes) };
     });
