@@ -30,19 +30,19 @@ class Collect(logging.Handler):
         self.messages.append(f"{record.name}: {record.getMessage()}")
 
 
-def plain(value, prefix):
+def plain(value):
     """A record value as plain JSON data: bytes decoded, numpy unwrapped, field ids shortened to column names."""
     if isinstance(value, bytes):
         return value.decode("utf-8")
     if isinstance(value, np.generic):
         return value.item()
     if isinstance(value, (list, tuple, np.ndarray)):
-        return [plain(v, prefix) for v in value]
+        return [plain(v) for v in value]
     if isinstance(value, dict):
         out = {}
         for k, v in value.items():
             name = k.rsplit("/", 1)[-1] if isinstance(k, str) else k
-            out[name] = plain(v, prefix)
+            out[name] = plain(v)
         return out
     return value
 
@@ -57,7 +57,7 @@ def read_rows(path, fmt):
 
 
 def croissant_records(ds, record_set):
-    return [plain(r, record_set) for r in ds.records(record_set=record_set)]
+    return [plain(r) for r in ds.records(record_set=record_set)]
 
 
 def check(export_dir, fmt):
