@@ -2,7 +2,12 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseAllowedHosts, parseCorsOrigins, resolveApiKey } from './serve-security-options.ts';
+import {
+  isLoopbackHost,
+  parseAllowedHosts,
+  parseCorsOrigins,
+  resolveApiKey,
+} from './serve-security-options.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'distill-key-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -79,5 +84,14 @@ describe('--cors and --allowed-hosts values', () => {
       'all',
     ]);
     expect(() => parseAllowedHosts(['http://x/y'])).toThrow(/not a host name/);
+  });
+});
+
+describe('isLoopbackHost', () => {
+  it('knows which --host values only this machine can reach', () => {
+    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]'])
+      expect(isLoopbackHost(host), host).toBe(true);
+    for (const host of ['0.0.0.0', '::', '192.168.1.5', 'gpu.lan', '128.0.0.1'])
+      expect(isLoopbackHost(host), host).toBe(false);
   });
 });

@@ -66,6 +66,15 @@ export function resolveApiKey(options: { flag?: string; file?: string; env?: str
   return { key: undefined, source: 'none', warnings: [] };
 }
 
+/** Whether `--host` binds loopback only (127.0.0.0/8, ::1, localhost), so no other machine can connect. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
 /** Split a comma-separated or repeated option into its non-empty values. */
 function list(values: string[]): string[] {
   return values

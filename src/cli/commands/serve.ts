@@ -7,7 +7,12 @@ import { ReasoningFormatSchema, serve } from '../../server/index.ts';
 import { intArg, jsonArg } from '../args.ts';
 import { interruptSignal } from '../interrupt.ts';
 import { emit } from '../output.ts';
-import { parseAllowedHosts, parseCorsOrigins, resolveApiKey } from '../serve-security-options.ts';
+import {
+  isLoopbackHost,
+  parseAllowedHosts,
+  parseCorsOrigins,
+  resolveApiKey,
+} from '../serve-security-options.ts';
 
 /** Every value of a repeatable flag (`--name a --name b`, `--name=a,b`). */
 function repeated(rawArgs: string[], flag: string): string[] {
@@ -103,6 +108,10 @@ export const command = defineCommand({
     });
     const cors = parseCorsOrigins(repeated(rawArgs, 'cors'));
     const allowedHosts = parseAllowedHosts(repeated(rawArgs, 'allowed-hosts'));
+    if (!apiKey && !isLoopbackHost(args.host))
+      warnings.push(
+        `listening on ${args.host} without an API key: anyone who can reach it can use these models; set DISTILL_API_KEY`,
+      );
     if (!apiKey && cors.includes('*'))
       warnings.push("--cors '*' without an API key lets any web page use these models; set DISTILL_API_KEY");
     for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
