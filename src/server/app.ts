@@ -4,11 +4,14 @@ import { cors } from 'hono/cors';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { apiKeyAuth } from './auth.ts';
 import { chatCompletions } from './chat-completions.ts';
+import { hostGuard } from './host-guard.ts';
 import { InFlightRequests } from './in-flight.ts';
+import { requireJsonBody } from './json-content-type.ts';
 import { DEFAULT_EFFORT_BUDGETS, type EffortBudgets } from './map-request.ts';
 import type { ModelRegistry } from './model-registry.ts';
 import { HttpError, toHttpError } from './openai-error.ts';
 import type { ReasoningFormat } from './openai-schema.ts';
+import { originGuard } from './origin-guard.ts';
 import { mountWebUi, WEB_DIST } from './web-ui.ts';
 
 export interface ServerOptions {
@@ -16,8 +19,16 @@ export interface ServerOptions {
   registry: ModelRegistry;
   /** Required on every `/v1` route when set. Defaults to no key. */
   apiKey?: string;
-  /** Allowed CORS origins (`['*']` for any). Defaults to none: no CORS headers, same-origin only. */
+  /**
+   * Origins other than the server's own that browsers may call from (`['*']` for any). Defaults to none: requests
+   * with any other `Origin` get 403, and no CORS headers are sent.
+   */
   corsOrigins?: string[];
+  /**
+   * Host names accepted in the `Host` header besides `localhost` and IP literals (`.example.com` for a domain and
+   * its subdomains, `all` to turn the check off). Other hosts get 403: this stops DNS rebinding. Defaults to none.
+   */
+  allowedHosts?: string[];
   /** How reasoning is returned unless a request says otherwise. Defaults to `reasoning_content`. */
   reasoningFormat?: ReasoningFormat;
   /** Thinking budgets per `reasoning_effort`. Defaults to {@link DEFAULT_EFFORT_BUDGETS}. */
@@ -74,6 +85,8 @@ export function createServer(options: ServerOptions): DistillServer {
       );
     });
 
+  // Before every route: DNS rebinding (Host) and cross-site requests (Origin) never reach a model or the UI.
+  app.use('*', hostGuard(options.allowedHosts), originGuard(options.corsOrigins));
   if (options.corsOrigins && options.corsOrigins.length > 0) {
     const origins = options.corsOrigins;
     app.use(
@@ -101,6 +114,7 @@ export function createServer(options: ServerOptions): DistillServer {
   );
 
   if (options.apiKey) app.use('/v1/*', apiKeyAuth(options.apiKey));
+  app.use('/v1/*', requireJsonBody());
   const maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024;
   app.use(
     '/v1/*',

@@ -78,10 +78,9 @@ describe('OpenAI-shaped errors', () => {
   });
 
   it('404 JSON for unknown routes and unknown answer-now ids', async () => {
-    await expectError(await app.request('/v1/embeddings', { method: 'POST' }), 404, {
-      code: 'unknown_route',
-    });
-    await expectError(await app.request('/v1/distill/answer-now/chatcmpl-x', { method: 'POST' }), 404, {
+    const json = { method: 'POST', headers: { 'content-type': 'application/json' } };
+    await expectError(await app.request('/v1/embeddings', json), 404, { code: 'unknown_route' });
+    await expectError(await app.request('/v1/distill/answer-now/chatcmpl-x', json), 404, {
       code: 'request_not_found',
     });
   });
@@ -147,7 +146,11 @@ describe('access log', () => {
     const lines: string[] = [];
     const app = setup({ log: (line) => lines.push(line) });
     await app.request('/v1/models');
-    await app.request('/v1/chat/completions', { method: 'POST', body: '{' });
+    await app.request('/v1/chat/completions', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{',
+    });
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/^GET \/v1\/models 200 \d+ms$/);
     expect(lines[1]).toMatch(/^POST \/v1\/chat\/completions 400 \d+ms$/);

@@ -1,10 +1,13 @@
 export { createServer, type DistillServer, type ServerOptions } from './app.ts';
+export { hostGuard, isAllowedHost, normalizeAllowedHost } from './host-guard.ts';
 export { InFlightRequests } from './in-flight.ts';
+export { requireJsonBody } from './json-content-type.ts';
 export { type ListenOptions, listen, type RunningServer } from './listen.ts';
 export { DEFAULT_EFFORT_BUDGETS, type EffortBudgets, mapRequest, mapThinking } from './map-request.ts';
 export { ModelRegistry, type ServedModel } from './model-registry.ts';
 export { HttpError } from './openai-error.ts';
 export { ChatCompletionBodySchema, type ReasoningFormat, ReasoningFormatSchema } from './openai-schema.ts';
+export { isSameOrigin, normalizeOrigin, originGuard } from './origin-guard.ts';
 export { RequestQueue, type RequestQueueOptions } from './request-queue.ts';
 export { ScriptedChatModel, type ScriptedChatModelOptions } from './scripted-chat-model.ts';
 export { type ServeHandle, type ServeOptions, serve } from './serve.ts';

@@ -116,7 +116,10 @@ describe('per-model queue and disconnects', () => {
     expect(id).toMatch(/^chatcmpl-/);
     const reader = res.body!.getReader();
     let text = await readUntil(reader, /step 5/);
-    const now = await app.request(`/v1/distill/answer-now/${id}`, { method: 'POST' });
+    const now = await app.request(`/v1/distill/answer-now/${id}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(now.status).toBe(200);
     text += await readUntil(reader, /\[DONE\]/);
     const events = parseSse(text);

@@ -41,7 +41,9 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
     }
     web = hasWebBuild(root) ? 'ready' : 'missing';
   }
-  const { app } = createServer({ registry, ...serverOptions });
+  // The name bound with --host (e.g. `gpu.lan`) is one the user chose, so it passes the Host check too.
+  const allowedHosts = [...(serverOptions.allowedHosts ?? []), ...(host ? [host] : [])];
+  const { app } = createServer({ registry, ...serverOptions, allowedHosts });
   const running = await listen(app, { ...(host ? { host } : {}), ...(port !== undefined ? { port } : {}) });
   return { ...running, models: models.map((m) => m.name), web };
 }

@@ -7,6 +7,12 @@ import { ReasoningFormatSchema, serve } from '../../server/index.ts';
 import { intArg, jsonArg } from '../args.ts';
 import { interruptSignal } from '../interrupt.ts';
 import { emit } from '../output.ts';
+import {
+  isLoopbackHost,
+  parseAllowedHosts,
+  parseCorsOrigins,
+  resolveApiKey,
+} from '../serve-security-options.ts';
 
 /** Every value of a repeatable flag (`--name a --name b`, `--name=a,b`). */
 function repeated(rawArgs: string[], flag: string): string[] {
@@ -50,8 +56,20 @@ export const command = defineCommand({
     },
     host: { type: 'string', description: 'Interface to bind', default: '127.0.0.1' },
     port: { type: 'string', description: 'Port (0 = any free port)', default: '8080' },
-    'api-key': { type: 'string', description: 'Require this key on /v1 routes (or set DISTILL_API_KEY)' },
-    cors: { type: 'string', description: "Allowed CORS origins, comma-separated, or '*'" },
+    'api-key': {
+      type: 'string',
+      description: 'Require this key on /v1 routes (visible in ps: prefer DISTILL_API_KEY or --api-key-file)',
+    },
+    'api-key-file': { type: 'string', description: 'Read the required API key from this file (one line)' },
+    cors: {
+      type: 'string',
+      description: "Other origins browsers may call from, comma-separated or repeated, or '*' for any",
+    },
+    'allowed-hosts': {
+      type: 'string',
+      description:
+        'Host names accepted besides localhost and IP addresses (.example.com: with subdomains; all: any)',
+    },
     'reasoning-format': {
       type: 'string',
       default: 'reasoning_content',
@@ -83,13 +101,20 @@ export const command = defineCommand({
       throw new InvalidInputError(`Unknown --reasoning-format '${args['reasoning-format']}'`, {
         hint: `use one of ${ReasoningFormatSchema.options.join(', ')}`,
       });
-    const apiKey = args['api-key'] || process.env.DISTILL_API_KEY || undefined;
-    const cors = args.cors
-      ? args.cors
-          .split(',')
-          .map((o) => o.trim())
-          .filter(Boolean)
-      : undefined;
+    const { key: apiKey, warnings } = resolveApiKey({
+      ...(args['api-key'] !== undefined ? { flag: args['api-key'] } : {}),
+      ...(args['api-key-file'] !== undefined ? { file: args['api-key-file'] } : {}),
+      ...(process.env.DISTILL_API_KEY !== undefined ? { env: process.env.DISTILL_API_KEY } : {}),
+    });
+    const cors = parseCorsOrigins(repeated(rawArgs, 'cors'));
+    const allowedHosts = parseAllowedHosts(repeated(rawArgs, 'allowed-hosts'));
+    if (!apiKey && !isLoopbackHost(args.host))
+      warnings.push(
+        `listening on ${args.host} without an API key: anyone who can reach it can use these models; set DISTILL_API_KEY`,
+      );
+    if (!apiKey && cors.includes('*'))
+      warnings.push("--cors '*' without an API key lets any web page use these models; set DISTILL_API_KEY");
+    for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
 
     const models: { name: string; model: LocalModel }[] = [];
     const { signal, dispose } = interruptSignal();
@@ -110,7 +135,8 @@ export const command = defineCommand({
         concurrency,
         reasoningFormat: format.data,
         ...(apiKey ? { apiKey } : {}),
-        ...(cors ? { corsOrigins: cors } : {}),
+        ...(cors.length > 0 ? { corsOrigins: cors } : {}),
+        ...(allowedHosts.length > 0 ? { allowedHosts } : {}),
         ...(args.web ? {} : { webRoot: false as const }),
         onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
         ...(args.quiet
