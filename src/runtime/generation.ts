@@ -84,7 +84,7 @@ export class Generation implements DecodeJob {
     this.parser = new ThinkParser({
       startInReasoning: settings.thinking.enabled ? settings.startInReasoning : false,
     });
-    this.writer = new StreamPartWriter(push);
+    this.writer = new StreamPartWriter();
     this.stopper = new StopMatcher(settings.stop);
     this.openToken = model.singleToken(THINK_OPEN);
     this.closeToken = model.singleToken(THINK_CLOSE);
@@ -190,7 +190,7 @@ export class Generation implements DecodeJob {
     this.lastChar = text[text.length - 1] as string;
     for (const seg of this.parser.push(text)) {
       if (seg.kind === 'text' && seg.text.trim() !== '') this.answerVisible = true;
-      this.writer.write(seg.kind, seg.text);
+      for (const part of this.writer.write(seg.kind, seg.text)) this.push(part);
     }
   }
 
@@ -213,8 +213,8 @@ export class Generation implements DecodeJob {
   private finishParts(reason: FinishReason): void {
     this.emitText(this.decoder.decode());
     this.emitText(this.stopper.flush());
-    this.writer.writeSegments(this.parser.flush());
-    this.writer.close();
+    for (const part of this.writer.segments(this.parser.flush())) this.push(part);
+    for (const part of this.writer.close()) this.push(part);
     const end = performance.now();
     const first = this.firstAt ?? end;
     const decodeSeconds = (end - first) / 1000;

@@ -7,6 +7,7 @@ import {
 import { InvalidInputError } from '../core/errors/invalid-input-error.ts';
 import type { StreamPart } from '../core/stream-part.ts';
 import type { Trace } from '../core/trace.ts';
+import { foldTrace } from '../core/trace-fold.ts';
 import { validate } from '../core/validate.ts';
 import { Generation } from './generation.ts';
 import { reserveMemory } from './memory-budget.ts';
@@ -15,7 +16,6 @@ import { PartQueue } from './part-queue.ts';
 import { Sampler } from './sampler.ts';
 import { DecodeScheduler, type SchedulerOptions } from './scheduler.ts';
 import { type ChatTemplate, selectTemplate, type TemplateId } from './templates.ts';
-import { collectTrace } from './trace-collector.ts';
 
 export interface LoadModelOptions extends SchedulerOptions {
   /** Chat format. Defaults to detection from the GGUF's chat template. */
@@ -157,7 +157,7 @@ export class LocalModel implements ChatModel, AsyncDisposable {
 
   /** Generate one reply as a Trace. */
   async generate(request: ChatRequest, options: LocalStreamOptions = {}): Promise<Trace> {
-    return collectTrace(this.stream(request, options));
+    return foldTrace(this.stream(request, options));
   }
 
   /**

@@ -1,9 +1,9 @@
 import type { ChatRequest } from '../../core/chat-model.ts';
 import { ProviderError } from '../../core/errors/provider-error.ts';
 import type { StreamPart } from '../../core/stream-part.ts';
+import { StreamPartWriter } from '../../core/stream-part-writer.ts';
 import { BaseTeacher, type RawExtras } from '../base-teacher.ts';
 import { InlineThinkSplitter } from '../inline-think.ts';
-import { PartWriter } from '../part-writer.ts';
 import { abortError } from '../provider-errors.ts';
 import { samplingFields } from '../sampling-fields.ts';
 import type { TeacherInfo } from '../teacher.ts';
@@ -105,7 +105,7 @@ export class OpenAIChatTeacher extends BaseTeacher {
     signal: AbortSignal | undefined,
     raw: RawExtras,
   ): AsyncIterable<StreamPart> {
-    const writer = new PartWriter();
+    const writer = new StreamPartWriter();
     let inline: InlineThinkSplitter | undefined;
     const details = new DetailsAccumulator();
     let reasoningField: string | undefined;
@@ -181,7 +181,7 @@ export class OpenAIChatTeacher extends BaseTeacher {
     const m = choice.message;
     if (model) raw.model = model;
     if (system_fingerprint) raw.systemFingerprint = system_fingerprint;
-    const writer = new PartWriter();
+    const writer = new StreamPartWriter();
     const details = new DetailsAccumulator();
     details.add(m.reasoning_details);
     const reasoning = m.reasoning_content ?? m.reasoning ?? detailsText(m.reasoning_details);
