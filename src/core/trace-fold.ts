@@ -15,8 +15,8 @@ export interface TraceFoldOptions {
  * - parts after the first `finish` are ignored;
  * - an `error` part, or a stream without `finish`, is a failure: {@link TraceFold.trace} throws a ModelError
  *   (no half trace ever looks like a reply);
- * - `thinkingEnd` comes from the `finish` part when the producer knows it (the runtime, a Distill server); else it
- *   is derived: no thinking → `none`; answer text after the thinking → `natural`; a `length`/`abort`/`error`
+ * - `thinkingEnd` comes from the `finish` part when the producer knows it (the runtime, a Distill server), except
+ *   that empty thinking the model closed itself is `none`; else it is derived: no (or blank) thinking → `none`; answer text after the thinking → `natural`; a `length`/`abort`/`error`
  *   finish with no answer text → `cut`; otherwise `natural`;
  * - `truncatedInThinking` = finish `length` and thinking `cut` (or thinking with no answer at all);
  * - timing is the producer's when it sends one, else what the fold measured.
@@ -122,8 +122,10 @@ export class TraceFold {
   /** How thinking ended: the producer's word when it gave one, else derived (see the class rules). */
   thinkingEnd(): ThinkingEnd {
     const reported = this.finishPart?.thinkingEnd;
-    if (reported) return reported;
-    if (!this.sawReasoning || this.reasoningText.trim() === '') return 'none';
+    const empty = !this.sawReasoning || this.reasoningText.trim() === '';
+    // Empty thinking the model closed itself is no thinking; a forced or cut end stays what it was.
+    if (reported) return reported === 'natural' && empty ? 'none' : reported;
+    if (empty) return 'none';
     if (this.answerAfterReasoning) return 'natural';
     return isCutFinish(this.finishPart?.finishReason) ? 'cut' : 'natural';
   }

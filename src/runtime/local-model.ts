@@ -37,7 +37,7 @@ export interface LocalStreamOptions {
   keepHistoryThinking?: boolean;
   /** Text written before a budget closes thinking. Defaults to a short sentence. */
   wrapUp?: string;
-  /** Tokens kept free for the answer when maxTokens would cut thinking. Defaults to max(8, maxTokens/4), ≤ 256. */
+  /** Tokens kept free for the answer when `thinking.reserveAnswer` is on. Defaults to max(8, maxTokens/4), ≤ 256. */
   answerReserve?: number;
   /** Top-k filter (0 = off). Defaults to 0. */
   topK?: number;
@@ -141,6 +141,7 @@ export class LocalModel implements ChatModel, AsyncDisposable {
           enabled: thinkingEnabled,
           budgetTokens: req.thinking?.budgetTokens,
           minTokens: req.thinking?.minTokens,
+          reserveAnswer: req.thinking?.reserveAnswer ?? false,
           wrapUp: options.wrapUp,
           answerReserve: options.answerReserve,
         },

@@ -127,11 +127,12 @@ async function completeJob(job: Job) {
     created: job.created,
     model: job.served.name,
     choices: job.accumulators.map((a, index) => {
+      // The fold's trace gives the finish; the message carries the text exactly as it streams.
       const trace = a.trace();
-      let message: OpenAIDelta = { role: 'assistant', content: trace.answer };
-      if (trace.reasoning && format === 'inline')
-        message.content = `<think>\n${trace.reasoning}\n</think>\n\n${trace.answer}`;
-      else if (trace.reasoning) message = { ...message, ...reasoningFields(trace.reasoning, format) };
+      let message: OpenAIDelta = { role: 'assistant', content: a.content };
+      if (a.reasoning && format === 'inline')
+        message.content = `<think>\n${a.reasoning}\n</think>\n\n${a.content}`;
+      else if (a.reasoning) message = { ...message, ...reasoningFields(a.reasoning, format) };
       return {
         index,
         message,

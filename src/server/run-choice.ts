@@ -41,6 +41,16 @@ export class ChoiceAccumulator {
     return this.#fold.trace();
   }
 
+  /** Reasoning exactly as streamed (untrimmed: a non-streamed message equals the joined deltas). */
+  get reasoning(): string {
+    return this.#fold.reasoning;
+  }
+
+  /** Answer exactly as streamed (untrimmed). */
+  get content(): string {
+    return this.#fold.answer;
+  }
+
   /** Timing as the server saw it. */
   measured(): Timing {
     const { tokensPerSecond: _, ...timing } = this.#fold.measured();
