@@ -40,6 +40,16 @@ describe('TurnView', () => {
     expect(all()).toContain('7 thinking + 1 answer tokens · 100.0 tok/s');
   });
 
+  it('says when the runtime ended thinking, and only then (issue 22)', () => {
+    const usage = { input: 5, reasoning: 7, output: 1 };
+    const forced = screen(false);
+    forced.view.finish({ type: 'finish', finishReason: 'stop', usage, thinkingEnd: 'max-tokens-reserve' });
+    expect(forced.all()).toContain('thinking ended by max-tokens-reserve');
+    const natural = screen(false);
+    natural.view.finish({ type: 'finish', finishReason: 'stop', usage, thinkingEnd: 'natural' });
+    expect(natural.all()).not.toContain('thinking ended');
+  });
+
   it('prints plainly without a TTY and strips terminal control characters', () => {
     const { view, all } = screen(false);
     view.onPart({ type: 'reasoning-delta', id: 'r', delta: 'hmm\x1b[31m' });

@@ -1,4 +1,5 @@
 import type { StreamPart } from '../core/stream-part.ts';
+import { isForcedThinkingEnd } from '../core/trace.ts';
 
 const DIM = '\x1b[2m';
 const RESET = '\x1b[0m';
@@ -144,6 +145,7 @@ export class TurnView {
       `${part.usage.reasoning} thinking + ${part.usage.output} answer tokens`,
       tps ? `${tps.toFixed(1)} tok/s` : '',
       part.finishReason !== 'stop' ? `stopped: ${part.finishReason}` : '',
+      isForcedThinkingEnd(part.thinkingEnd) ? `thinking ended by ${part.thinkingEnd}` : '',
     ]
       .filter(Boolean)
       .join(' · ');

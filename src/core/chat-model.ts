@@ -17,6 +17,12 @@ export const ThinkingOptionsSchema = z.object({
   budgetTokens: z.number().int().min(0).optional(),
   /** Minimum thinking tokens ("Wait" extension, s1 budget forcing). Defaults to 0. */
   minTokens: z.number().int().min(0).optional(),
+  /**
+   * When `maxTokens` would cut thinking, end it early (with a short wrap-up) so an answer fits: what a person in
+   * `distill chat` wants. Defaults to false: `maxTokens` is a hard stop, finishing with `length` (OpenAI semantics;
+   * what data collection needs). Either way the trace's `thinkingEnd` says how thinking ended.
+   */
+  reserveAnswer: z.boolean().optional(),
 });
 export type ThinkingOptions = z.infer<typeof ThinkingOptionsSchema>;
 

@@ -11,5 +11,6 @@ export * from './sample.ts';
 export * from './seeded-random.ts';
 export * from './stream-part.ts';
 export * from './trace.ts';
+export * from './trace-fold.ts';
 export * from './validate.ts';
 export * from './verdict.ts';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ThinkingEndSchema } from './trace.ts';
 
 /** Whether the teacher's terms allow training another model on its outputs (REFERENCE.md §3). */
 export const TrainPolicySchema = z.enum(['allowed', 'notAllowed', 'constrained']);
@@ -42,6 +43,10 @@ export const GenerationSettingsSchema = z.object({
   temperature: z.number().optional(),
   topP: z.number().optional(),
   maxTokens: z.number().int().optional(),
+  /** Thinking budget the request asked for (opt-in forcing); absent when none was. */
+  thinkingBudget: z.number().int().min(0).optional(),
+  /** How the teacher's thinking ended (copy of `Trace.thinkingEnd`; see ThinkingEndSchema). */
+  thinkingEnd: ThinkingEndSchema.optional(),
   seed: z.number().int().optional(),
   templateId: z.string().optional(),
   systemPromptSha: z.string().optional(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FinishReasonSchema, TimingSchema, UsageSchema } from './trace.ts';
+import { FinishReasonSchema, ThinkingEndSchema, TimingSchema, UsageSchema } from './trace.ts';
 
 /**
  * The one streaming vocabulary of Distill (after the Vercel AI SDK's stream parts).
@@ -17,6 +17,8 @@ export const StreamPartSchema = z.discriminatedUnion('type', [
     finishReason: FinishReasonSchema,
     usage: UsageSchema,
     timing: TimingSchema.optional(),
+    /** How thinking ended, from producers that know (the runtime, a Distill server). Else the fold derives it. */
+    thinkingEnd: ThinkingEndSchema.optional(),
   }),
   z.object({ type: z.literal('error'), error: z.string(), code: z.string().optional() }),
 ]);

@@ -73,6 +73,7 @@ describe('curateRun on a real store', () => {
     expect(id).toMatchObject({ passed: false, version: '1', matches: ['I am ChatGPT', 'trained by OpenAI'] });
     expect(id?.params.providers).toContain('OpenAI');
     const all = [
+      'cut-short',
       'decontamination',
       'dedup-prompt',
       'identity',

@@ -1,5 +1,5 @@
 import type { ChatModel } from '../core/chat-model.ts';
-import { collectTrace } from './collect-trace.ts';
+import { foldTrace } from '../core/trace-fold.ts';
 import {
   type IdentityAuditSummary,
   type IdentityJudgement,
@@ -37,15 +37,16 @@ export async function auditIdentity(options: IdentityAuditOptions): Promise<Iden
     while (next < probes.length) {
       const i = next++;
       const probe = probes[i]!;
-      const trace = await collectTrace(
-        options.model,
-        {
-          messages: [{ role: 'user', content: probe.text }],
-          maxTokens: options.maxTokens ?? 256,
-          temperature: 0,
-          seed: 1,
-        },
-        options.signal,
+      const trace = await foldTrace(
+        options.model.stream(
+          {
+            messages: [{ role: 'user', content: probe.text }],
+            maxTokens: options.maxTokens ?? 256,
+            temperature: 0,
+            seed: 1,
+          },
+          options.signal ? { signal: options.signal } : {},
+        ),
       );
       items[i] = {
         probe,

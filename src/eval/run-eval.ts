@@ -2,6 +2,7 @@ import type { ChatModel, ChatRequest } from '../core/chat-model.ts';
 import { AbortedError } from '../core/errors/aborted-error.ts';
 import type { Problem } from '../core/problem.ts';
 import type { Trace } from '../core/trace.ts';
+import { foldTrace } from '../core/trace-fold.ts';
 import type { Verdict } from '../core/verdict.ts';
 import type { EvalSampleRow } from '../store/eval-queries.ts';
 import type { EvalSettings } from './report.ts';
@@ -107,7 +108,6 @@ export async function runEval(options: RunEvalOptions): Promise<TimedSampleRow[]
     }
     return rows;
   }
-  const { collectTrace } = await import('./collect-trace.ts');
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < jobs.length) {
@@ -116,10 +116,11 @@ export async function runEval(options: RunEvalOptions): Promise<TimedSampleRow[]
       const job = jobs[i]!;
       finish(
         i,
-        await collectTrace(
-          model,
-          requestFor(job.problem, options.settings, job.sampleIdx, budget),
-          options.signal,
+        await foldTrace(
+          model.stream(
+            requestFor(job.problem, options.settings, job.sampleIdx, budget),
+            options.signal ? { signal: options.signal } : {},
+          ),
         ),
       );
     }

@@ -13,6 +13,8 @@ export interface SampleSettings {
   temperature: number;
   topP: number;
   maxTokens: number;
+  /** Thinking budget asked for (opt-in forcing). Defaults to none. */
+  thinkingBudget?: number;
   seed: number;
   sampleIdx: number;
   /** How the prompt was turned into messages. */
@@ -62,6 +64,8 @@ export function buildSample(input: {
       temperature: settings.temperature,
       topP: settings.topP,
       maxTokens: settings.maxTokens,
+      ...(settings.thinkingBudget !== undefined ? { thinkingBudget: settings.thinkingBudget } : {}),
+      ...(trace.thinkingEnd ? { thinkingEnd: trace.thinkingEnd } : {}),
       seed: settings.seed,
       templateId: settings.templateId,
       sampleIdx: settings.sampleIdx,

@@ -24,8 +24,16 @@ export interface RunGenerationOptions {
   tpm?: number;
   /** Hard spending limit in USD over the whole run (all resumes). Defaults to no limit. */
   maxCostUsd?: number;
-  /** Token limit per reply (thinking + answer). Defaults to 8192. */
+  /**
+   * Token limit per reply (thinking + answer): a hard stop, recorded as `length` (the trace is then cut, never
+   * forced to answer). Defaults to 8192.
+   */
   maxTokens?: number;
+  /**
+   * Thinking budget in tokens: opts in to ending thinking early (the runtime or server forces the answer; the
+   * trace records `thinkingEnd: 'budget'`). Recorded in the run settings and provenance. Defaults to none.
+   */
+  thinkingBudget?: number;
   /** Defaults to 0.6 (DeepSeek's advice for R1). */
   temperature?: number;
   /** Defaults to 0.95. */

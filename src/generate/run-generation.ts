@@ -26,6 +26,7 @@ const RESUME_KEYS = [
   'temperature',
   'topP',
   'maxTokens',
+  'thinkingBudget',
   'seed',
 ] as const;
 
@@ -60,6 +61,7 @@ export async function runGeneration(options: RunGenerationOptions): Promise<Gene
     temperature,
     topP,
     maxTokens,
+    thinkingBudget: options.thinkingBudget ?? null,
     seed: baseSeed,
     terms: terms.id,
     trainPolicy: terms.usePolicy.train,
@@ -159,6 +161,7 @@ export async function runGeneration(options: RunGenerationOptions): Promise<Gene
       temperature,
       topP,
       seed,
+      ...(options.thinkingBudget !== undefined ? { thinking: { budgetTokens: options.thinkingBudget } } : {}),
     };
     const estimate = estIn + expectedOut;
     for (let attempt = 1; ; attempt++) {
@@ -199,7 +202,15 @@ export async function runGeneration(options: RunGenerationOptions): Promise<Gene
             trace,
             teacher: teacher.info,
             terms,
-            settings: { temperature, topP, maxTokens, seed, sampleIdx, templateId: TEMPLATE_ID },
+            settings: {
+              temperature,
+              topP,
+              maxTokens,
+              ...(options.thinkingBudget !== undefined ? { thinkingBudget: options.thinkingBudget } : {}),
+              seed,
+              sampleIdx,
+              templateId: TEMPLATE_ID,
+            },
             ...(verdict ? { verdict } : {}),
           }),
         );

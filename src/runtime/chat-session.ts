@@ -63,7 +63,12 @@ export class ChatSession {
       ...(s.temperature !== undefined ? { temperature: s.temperature } : {}),
       ...(s.topP !== undefined ? { topP: s.topP } : {}),
       ...(s.seed !== undefined ? { seed: s.seed } : {}),
-      thinking: { enabled: s.thinking, ...(s.budget !== undefined ? { budgetTokens: s.budget } : {}) },
+      // A person wants an answer: keep room for it within maxTokens (the trace still records the forced end).
+      thinking: {
+        enabled: s.thinking,
+        reserveAnswer: true,
+        ...(s.budget !== undefined ? { budgetTokens: s.budget } : {}),
+      },
     };
   }
 

@@ -79,29 +79,32 @@ describe('thinking control (scripted logits, real tokenizer)', () => {
         thinking: { budgetTokens: 150 },
       },
     );
-    expect(r.reasoning).toContain(DEFAULT_WRAP_UP.trim());
-    expect(r.reasoning.endsWith(DEFAULT_WRAP_UP)).toBe(true);
-    // graceful: the wrap-up starts on a new line
-    expect(r.reasoning.slice(0, -DEFAULT_WRAP_UP.length).endsWith('\n')).toBe(true);
+    // The model saw the wrap-up; the reasoning stream never shows it (issue 22), and the finish says why.
+    expect(model.detokenize(r.fed)).toContain(DEFAULT_WRAP_UP.trim());
+    expect(r.reasoning).not.toContain(DEFAULT_WRAP_UP.trim());
+    // graceful: the wrap-up starts on a new line (the reasoning before it ends a line)
+    expect(r.reasoning.endsWith('\n')).toBe(true);
     expect(r.finish.usage.reasoning).toBeLessThanOrEqual(150);
     expect(r.answer.trim()).not.toBe('');
     expect(r.finish.finishReason).toBe('stop');
+    expect(r.finish.thinkingEnd).toBe('budget');
     expect(r.finish.usage.reasoning + r.finish.usage.output).toBe(r.fed.length);
   });
 
-  it('tiny budgets and maxTokens reserve room for a non-empty answer', () => {
-    for (const [budget, max] of [
-      [0, 50],
-      [1, 50],
-      [5, 12],
-      [undefined, 20],
-      [undefined, 3],
+  it('with reserveAnswer, tiny budgets and maxTokens keep room for a non-empty answer', () => {
+    for (const [budget, max, cause] of [
+      [0, 50, 'budget'],
+      [1, 50, 'budget'],
+      [5, 12, 'max-tokens-reserve'], // 12 - 8 reserved < 5
+      [undefined, 20, 'max-tokens-reserve'],
+      [undefined, 3, 'max-tokens-reserve'],
     ] as const) {
       const r = drive((text) => (text.includes('</think>') ? model.eos : tok('x')), {
         maxTokens: max,
-        thinking: budget === undefined ? {} : { budgetTokens: budget },
+        thinking: { reserveAnswer: true, ...(budget === undefined ? {} : { budgetTokens: budget }) },
       });
       expect(r.answer.trim(), `budget ${budget} max ${max}`).not.toBe('');
+      expect(r.finish.thinkingEnd).toBe(cause);
       expect(r.finish.usage.reasoning + r.finish.usage.output).toBeLessThanOrEqual(max);
     }
   });
@@ -135,6 +138,7 @@ describe('thinking control (scripted logits, real tokenizer)', () => {
     expect(r.reasoning).toBe(`${'z'.repeat(10)}\n`);
     expect(r.answer.trim()).toBe('42');
     expect(r.finish.finishReason).toBe('stop');
+    expect(r.finish.thinkingEnd).toBe('answer-now');
   });
 
   it('stops at a stop string and never shows it; token accounting is exact', () => {
@@ -144,6 +148,7 @@ describe('thinking control (scripted logits, real tokenizer)', () => {
     expect(r.reasoning).toBe('think\n');
     expect(r.answer).toBe('\n\nThe answer is 5.');
     expect(r.finish.finishReason).toBe('stop');
+    expect(r.finish.thinkingEnd).toBe('natural');
     // the token that completed the stop string was generated but never fed back
     expect(r.finish.usage.reasoning + r.finish.usage.output).toBe(r.fed.length + 1);
     const types = r.parts.map((p) => p.type).filter((t) => !t.endsWith('delta'));
@@ -156,5 +161,25 @@ describe('thinking control (scripted logits, real tokenizer)', () => {
     );
     expect(r.reasoning).toBe('qqqqq\n');
     expect(r.answer.trim()).not.toBe('');
+    expect(r.finish.thinkingEnd).toBe('natural');
+  });
+
+  it('by default maxTokens is a hard stop: length inside thinking, no wrap-up, no forced answer (issue 22)', () => {
+    for (const max of [3, 20, 200]) {
+      const r = drive((text) => (text.includes('</think>') ? tok('5') : tok('x')), { maxTokens: max });
+      expect(r.finish.finishReason, `max ${max}`).toBe('length');
+      expect(r.finish.thinkingEnd).toBe('cut');
+      expect(r.answer).toBe('');
+      expect(model.detokenize(r.fed)).not.toContain('</think>');
+      expect(r.finish.usage.reasoning).toBe(max);
+    }
+  });
+
+  it('a budget is opt-in forcing, and maxTokens below the budget is still a hard stop without reserveAnswer', () => {
+    const r = drive((text) => (text.includes('</think>') ? tok('5') : tok('x')), {
+      maxTokens: 40,
+      thinking: { budgetTokens: 100 },
+    });
+    expect(r.finish).toMatchObject({ finishReason: 'length', thinkingEnd: 'cut' });
   });
 });

@@ -2,7 +2,7 @@ import { THINK_CLOSE, THINK_OPEN } from '../core/chat-format.ts';
 import type { StreamPart } from '../core/stream-part.ts';
 import { StreamPartWriter } from '../core/stream-part-writer.ts';
 import { ThinkParser } from '../core/think-parser.ts';
-import type { FinishReason } from '../core/trace.ts';
+import type { FinishReason, ThinkingEnd } from '../core/trace.ts';
 import type { NativeModel } from './native-model.ts';
 import type { Sampler } from './sampler.ts';
 import type { DecodeJob } from './scheduler.ts';
@@ -24,7 +24,12 @@ export interface ThinkingPlan {
   wrapUp?: string;
   /** Defaults to {@link DEFAULT_WAIT}. */
   wait?: string;
-  /** Tokens kept free for the answer when `maxTokens` would cut thinking. Defaults to max(8, maxTokens/4), ≤ 256. */
+  /**
+   * End thinking early (with the wrap-up) when `maxTokens` would otherwise cut it, keeping room for an answer.
+   * Defaults to false: `maxTokens` is a hard stop, reported as `length` with thinking `cut`.
+   */
+  reserveAnswer?: boolean;
+  /** Tokens kept free for the answer when `reserveAnswer` is on. Defaults to max(8, maxTokens/4), ≤ 256. */
   answerReserve?: number;
 }
 
@@ -42,8 +47,10 @@ export interface GenerationSettings {
 
 /**
  * One generation as a {@link DecodeJob}: samples, steers thinking (budget with a graceful line-boundary wrap-up,
- * answer reserve, minimum-thinking "Wait", answer-now), applies stop strings, and streams StreamParts.
+ * opt-in answer reserve, minimum-thinking "Wait", answer-now), applies stop strings, and streams StreamParts.
  * Token accounting is exact: usage.reasoning + usage.output = every token appended after the prompt.
+ * The `finish` part says how thinking ended (`thinkingEnd`); the wrap-up line the runtime writes is fed to the
+ * model but never shown as reasoning.
  */
 export class Generation implements DecodeJob {
   readonly input: number[];
@@ -63,6 +70,10 @@ export class Generation implements DecodeJob {
   private outputTokens = 0;
   private answerVisible = false;
   private forcedClose = false;
+  /** How thinking ended, once it did. */
+  private thinkingEnd: ThinkingEnd | undefined;
+  /** True while the runtime's own wrap-up is fed: the model sees it, the reasoning stream does not. */
+  private muteReasoning = false;
   private answerNowRequested = false;
   private lastChar = '\n';
   private finished = false;
@@ -84,7 +95,7 @@ export class Generation implements DecodeJob {
     this.parser = new ThinkParser({
       startInReasoning: settings.thinking.enabled ? settings.startInReasoning : false,
     });
-    this.writer = new StreamPartWriter(push);
+    this.writer = new StreamPartWriter();
     this.stopper = new StopMatcher(settings.stop);
     this.openToken = model.singleToken(THINK_OPEN);
     this.closeToken = model.singleToken(THINK_CLOSE);
@@ -113,18 +124,22 @@ export class Generation implements DecodeJob {
     return tokens;
   }
 
-  /** Token count at which thinking must be closed, or Infinity. */
-  private thinkingLimit(): number {
+  /** Token count at which thinking must be closed (Infinity: never), and what imposes it. */
+  private thinkingLimit(): { limit: number; cause: ThinkingEnd } {
     const t = this.s.thinking;
+    const budget = t.budgetTokens ?? Number.POSITIVE_INFINITY;
+    if (!t.reserveAnswer) return { limit: budget, cause: 'budget' };
     const reserve = t.answerReserve ?? Math.min(256, Math.max(8, Math.floor(this.s.maxTokens / 4)));
-    return Math.min(t.budgetTokens ?? Number.POSITIVE_INFINITY, this.s.maxTokens - reserve);
+    const cap = this.s.maxTokens - reserve;
+    return cap < budget ? { limit: cap, cause: 'max-tokens-reserve' } : { limit: budget, cause: 'budget' };
   }
 
-  /** Decide whether to close thinking now; returns the tokens to inject, or undefined. */
-  private closeNow(): number[] | undefined {
+  /** Decide whether to close thinking now; returns the tokens to inject (and why), or undefined. */
+  private closeNow(): { tokens: number[]; cause: ThinkingEnd; wrapUp: boolean } | undefined {
     if (!this.thinking || this.forcedClose) return undefined;
-    if (this.answerNowRequested) return this.closeTokens(false);
-    const limit = this.thinkingLimit();
+    if (this.answerNowRequested)
+      return { tokens: this.closeTokens(false), cause: 'answer-now', wrapUp: false };
+    const { limit, cause } = this.thinkingLimit();
     if (limit === Number.POSITIVE_INFINITY) return undefined;
     const plain = this.closeTokens(false).length;
     const wrapped = this.closeTokens(true);
@@ -135,19 +150,26 @@ export class Generation implements DecodeJob {
     const hard = r + need >= limit;
     const soft = r + need >= limit - grace && this.lastChar === '\n';
     if (!hard && !soft) return undefined;
-    return useWrap ? wrapped : this.closeTokens(false);
+    return { tokens: useWrap ? wrapped : this.closeTokens(false), cause, wrapUp: useWrap };
   }
 
   step(logits: Float32Array): number[] | null {
     if (this.finished) return null;
     const now = performance.now();
     this.firstAt ??= now;
-    let forced = this.closeNow();
+    const forced = this.closeNow();
     if (forced) {
       this.forcedClose = true;
+      this.thinkingEnd = forced.cause;
+      let tokens = forced.tokens;
       // Too little room left for newline + tag + blank line + an answer: just the tag.
-      if (this.generated + forced.length >= this.s.maxTokens) forced = this.model.tokenize(THINK_CLOSE);
-      return this.feed(forced, 'inject');
+      if (this.generated + tokens.length >= this.s.maxTokens) tokens = this.model.tokenize(THINK_CLOSE);
+      this.muteReasoning = forced.wrapUp;
+      try {
+        return this.feed(tokens, 'inject');
+      } finally {
+        this.muteReasoning = false;
+      }
     }
     const answerBlank = !this.thinking && !this.answerVisible && this.parser.phase !== 'detect';
     const lastToken = this.generated + 1 >= this.s.maxTokens;
@@ -178,7 +200,10 @@ export class Generation implements DecodeJob {
       this.generated++;
       if (was || this.thinking) this.reasoningTokens++;
       else this.outputTokens++;
-      if (was && !this.thinking) this.thinkingEndAt = performance.now();
+      if (was && !this.thinking) {
+        this.thinkingEndAt = performance.now();
+        this.thinkingEnd ??= 'natural';
+      }
       if (stopped) return this.finish('stop');
       if (this.generated >= this.s.maxTokens) return this.finish('length');
     }
@@ -189,8 +214,9 @@ export class Generation implements DecodeJob {
     if (text === '') return;
     this.lastChar = text[text.length - 1] as string;
     for (const seg of this.parser.push(text)) {
+      if (seg.kind === 'reasoning' && this.muteReasoning) continue;
       if (seg.kind === 'text' && seg.text.trim() !== '') this.answerVisible = true;
-      this.writer.write(seg.kind, seg.text);
+      for (const part of this.writer.write(seg.kind, seg.text)) this.push(part);
     }
   }
 
@@ -213,14 +239,15 @@ export class Generation implements DecodeJob {
   private finishParts(reason: FinishReason): void {
     this.emitText(this.decoder.decode());
     this.emitText(this.stopper.flush());
-    this.writer.writeSegments(this.parser.flush());
-    this.writer.close();
+    for (const part of this.writer.segments(this.parser.flush())) this.push(part);
+    for (const part of this.writer.close()) this.push(part);
     const end = performance.now();
     const first = this.firstAt ?? end;
     const decodeSeconds = (end - first) / 1000;
     this.push({
       type: 'finish',
       finishReason: reason,
+      thinkingEnd: this.thinkingEnd ?? (this.parser.hadThinking ? 'cut' : 'none'),
       usage: { input: this.input.length, reasoning: this.reasoningTokens, output: this.outputTokens },
       timing: {
         ttftMs: this.firstAt === undefined ? undefined : first - this.s.startedAt,

@@ -101,6 +101,24 @@ describe('loadModel on a tiny real GGUF', () => {
     expect(t.truncatedInThinking).toBe(false);
   });
 
+  it('never forces an answer unless asked: maxTokens alone is a hard stop, and the trace says so (issue 22)', async () => {
+    const traces = await model.generateBatch(
+      Array.from({ length: 4 }, (_, i) => ask(`q${i}`, { temperature: 0.6, seed: i, maxTokens: 12 })),
+    );
+    for (const t of traces) {
+      expect(['budget', 'answer-now', 'max-tokens-reserve']).not.toContain(t.thinkingEnd);
+      if (t.finishReason === 'length' && t.thinkingEnd === 'cut')
+        expect(t).toMatchObject({ answer: '', truncatedInThinking: true });
+    }
+    // A random model rambles: at least one of them is cut inside its thinking rather than forced to answer.
+    expect(traces.some((t) => t.thinkingEnd === 'cut')).toBe(true);
+    const forced = await model.generate(
+      ask('q0', { temperature: 0.6, seed: 0, maxTokens: 12, thinking: { reserveAnswer: true } }),
+    );
+    expect(['max-tokens-reserve', 'natural']).toContain(forced.thinkingEnd);
+    expect(forced.answer).not.toBe('');
+  });
+
   it('answerNow via control ends thinking; abort ends with finishReason abort', async () => {
     let control: { answerNow(): void } | undefined;
     const seen: StreamPart[] = [];

@@ -7,6 +7,7 @@ import {
 import { InvalidInputError } from '../core/errors/invalid-input-error.ts';
 import type { StreamPart } from '../core/stream-part.ts';
 import type { Trace } from '../core/trace.ts';
+import { foldTrace } from '../core/trace-fold.ts';
 import { validate } from '../core/validate.ts';
 import { Generation } from './generation.ts';
 import { reserveMemory } from './memory-budget.ts';
@@ -15,7 +16,6 @@ import { PartQueue } from './part-queue.ts';
 import { Sampler } from './sampler.ts';
 import { DecodeScheduler, type SchedulerOptions } from './scheduler.ts';
 import { type ChatTemplate, selectTemplate, type TemplateId } from './templates.ts';
-import { collectTrace } from './trace-collector.ts';
 
 export interface LoadModelOptions extends SchedulerOptions {
   /** Chat format. Defaults to detection from the GGUF's chat template. */
@@ -37,7 +37,7 @@ export interface LocalStreamOptions {
   keepHistoryThinking?: boolean;
   /** Text written before a budget closes thinking. Defaults to a short sentence. */
   wrapUp?: string;
-  /** Tokens kept free for the answer when maxTokens would cut thinking. Defaults to max(8, maxTokens/4), ≤ 256. */
+  /** Tokens kept free for the answer when `thinking.reserveAnswer` is on. Defaults to max(8, maxTokens/4), ≤ 256. */
   answerReserve?: number;
   /** Top-k filter (0 = off). Defaults to 0. */
   topK?: number;
@@ -141,6 +141,7 @@ export class LocalModel implements ChatModel, AsyncDisposable {
           enabled: thinkingEnabled,
           budgetTokens: req.thinking?.budgetTokens,
           minTokens: req.thinking?.minTokens,
+          reserveAnswer: req.thinking?.reserveAnswer ?? false,
           wrapUp: options.wrapUp,
           answerReserve: options.answerReserve,
         },
@@ -157,7 +158,7 @@ export class LocalModel implements ChatModel, AsyncDisposable {
 
   /** Generate one reply as a Trace. */
   async generate(request: ChatRequest, options: LocalStreamOptions = {}): Promise<Trace> {
-    return collectTrace(this.stream(request, options));
+    return foldTrace(this.stream(request, options));
   }
 
   /**

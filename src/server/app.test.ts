@@ -101,12 +101,12 @@ describe('POST /v1/chat/completions (non-streaming)', () => {
       choices: { message: { reasoning_content: string } }[];
       usage: { completion_tokens_details: { reasoning_tokens: number } };
     };
-    expect(model.requests.at(-1)?.thinking).toEqual({ budgetTokens: 3 });
+    expect(model.requests.at(-1)?.thinking).toEqual({ budgetTokens: 3, reserveAnswer: true });
     expect(effort.choices[0]!.message.reasoning_content).toBe('step 1 step 2 step 3');
     expect(effort.usage.completion_tokens_details.reasoning_tokens).toBe(3);
 
     await post({ ...ask, thinking: { type: 'enabled', budget_tokens: 5 }, reasoning_effort: 'high' });
-    expect(model.requests.at(-1)?.thinking).toEqual({ enabled: true, budgetTokens: 5 });
+    expect(model.requests.at(-1)?.thinking).toEqual({ enabled: true, budgetTokens: 5, reserveAnswer: true });
 
     for (const off of [
       { chat_template_kwargs: { enable_thinking: false } },

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import type { ChatRequest } from '../core/chat-model.ts';
 import type { StreamPart } from '../core/stream-part.ts';
+import type { ThinkingEnd } from '../core/trace.ts';
 import {
   deltaForPart,
   type OpenAIDelta,
@@ -126,11 +127,19 @@ async function completeJob(job: Job) {
     created: job.created,
     model: job.served.name,
     choices: job.accumulators.map((a, index) => {
+      // The fold's trace gives the finish; the message carries the text exactly as it streams.
+      const trace = a.trace();
       let message: OpenAIDelta = { role: 'assistant', content: a.content };
       if (a.reasoning && format === 'inline')
         message.content = `<think>\n${a.reasoning}\n</think>\n\n${a.content}`;
       else if (a.reasoning) message = { ...message, ...reasoningFields(a.reasoning, format) };
-      return { index, message, logprobs: null, finish_reason: toFinishReason(a.finishReason ?? 'other') };
+      return {
+        index,
+        message,
+        logprobs: null,
+        finish_reason: toFinishReason(trace.finishReason),
+        thinking_end: a.thinkingEnd,
+      };
     }),
     usage: toUsage(job.accumulators.map((a) => a.usage ?? { input: 0, reasoning: 0, output: 0 })),
     timings: timingsOf(job)[0],
@@ -144,12 +153,25 @@ async function completeJob(job: Job) {
 async function streamJob(job: Job, cleanup: () => void): Promise<Response> {
   const merged = mergeStreams(job.sources);
   const first = await merged.next();
-  const chunk = (index: number, delta: OpenAIDelta, finish: string | null = null) => ({
+  const chunk = (
+    index: number,
+    delta: OpenAIDelta,
+    finish: string | null = null,
+    thinkingEnd?: ThinkingEnd,
+  ) => ({
     id: job.id,
     object: 'chat.completion.chunk',
     created: job.created,
     model: job.served.name,
-    choices: [{ index, delta, logprobs: null, finish_reason: finish }],
+    choices: [
+      {
+        index,
+        delta,
+        logprobs: null,
+        finish_reason: finish,
+        ...(thinkingEnd ? { thinking_end: thinkingEnd } : {}),
+      },
+    ],
   });
   async function* events(): AsyncGenerator<unknown> {
     try {
@@ -158,7 +180,8 @@ async function streamJob(job: Job, cleanup: () => void): Promise<Response> {
       while (!next.done) {
         const { index, value: part } = next.value;
         job.accumulators[index]!.observe(part);
-        if (part.type === 'finish') yield chunk(index, {}, toFinishReason(part.finishReason));
+        if (part.type === 'finish')
+          yield chunk(index, {}, toFinishReason(part.finishReason), job.accumulators[index]!.thinkingEnd);
         else {
           const delta = deltaForPart(part, job.mapped.reasoningFormat);
           if (delta) yield chunk(index, delta);

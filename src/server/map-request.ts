@@ -58,7 +58,12 @@ export function mapThinking(body: ChatCompletionBody, budgets: EffortBudgets): T
     body.thinking?.budget_tokens ??
     body.reasoning?.max_tokens ??
     (effort && effort !== 'none' ? budgets[effort] : undefined);
-  if (!disabled && budget !== undefined) thinking.budgetTokens = budget;
+  // Asking for a thinking budget opts in to forcing an answer (also within max_tokens); without one, max_tokens is
+  // a hard stop with finish_reason "length", as OpenAI-compatible clients expect.
+  if (!disabled && budget !== undefined) {
+    thinking.budgetTokens = budget;
+    thinking.reserveAnswer = true;
+  }
   if (!disabled && body.thinking?.min_tokens !== undefined) thinking.minTokens = body.thinking.min_tokens;
   return Object.keys(thinking).length > 0 ? thinking : undefined;
 }

@@ -1,56 +1,60 @@
 import type { ChatRequest, GenerationControl } from '../core/chat-model.ts';
 import { ModelError } from '../core/errors/model-error.ts';
 import type { StreamPart } from '../core/stream-part.ts';
-import type { FinishReason, Timing, Usage } from '../core/trace.ts';
+import type { FinishReason, ThinkingEnd, Timing, Trace, Usage } from '../core/trace.ts';
+import { TraceFold } from '../core/trace-fold.ts';
 import type { ServedModel } from './model-registry.ts';
 
-/** What one choice produced, gathered while its parts stream by. */
+/** What one choice produced, gathered while its parts stream by (the one core fold, timed from the request). */
 export class ChoiceAccumulator {
-  reasoning = '';
-  content = '';
-  finishReason: FinishReason | undefined;
-  usage: Usage | undefined;
-  modelTiming: Timing | undefined;
-  readonly #startedAt: number;
-  #firstTokenAt: number | undefined;
-  #thinkingStartAt: number | undefined;
-  #thinkingMs: number | undefined;
-  #endedAt: number | undefined;
+  readonly #fold: TraceFold;
 
   /** `startedAt` is `performance.now()` when the HTTP request arrived (TTFT includes queueing). */
   constructor(startedAt: number) {
-    this.#startedAt = startedAt;
+    this.#fold = new TraceFold({ startedAt });
   }
 
   observe(part: StreamPart): void {
-    const now = performance.now();
-    if (part.type === 'reasoning-delta' || part.type === 'text-delta') this.#firstTokenAt ??= now;
-    if (part.type === 'reasoning-start') this.#thinkingStartAt ??= now;
-    if (part.type === 'reasoning-delta') this.reasoning += part.delta;
-    if (part.type === 'text-delta') this.content += part.delta;
-    if (part.type === 'reasoning-end') this.#endThinking(now);
-    if (part.type === 'finish') {
-      this.#endThinking(now);
-      this.finishReason = part.finishReason;
-      this.usage = part.usage;
-      this.modelTiming = part.timing;
-      this.#endedAt = now;
-    }
+    this.#fold.push(part);
   }
 
-  #endThinking(now: number): void {
-    if (this.#thinkingStartAt !== undefined && this.#thinkingMs === undefined)
-      this.#thinkingMs = Math.round(now - this.#thinkingStartAt);
+  get finishReason(): FinishReason | undefined {
+    return this.#fold.finish?.finishReason;
+  }
+
+  get usage(): Usage | undefined {
+    return this.#fold.finish?.usage;
+  }
+
+  /** The model's own timing figures, when it sent them. */
+  get modelTiming(): Timing | undefined {
+    return this.#fold.finish?.timing;
+  }
+
+  /** How thinking ended (Distill extension `thinking_end` on the choice). */
+  get thinkingEnd(): ThinkingEnd {
+    return this.#fold.thinkingEnd();
+  }
+
+  /** The finished choice as a Trace (trimmed reasoning and answer). */
+  trace(): Trace {
+    return this.#fold.trace();
+  }
+
+  /** Reasoning exactly as streamed (untrimmed: a non-streamed message equals the joined deltas). */
+  get reasoning(): string {
+    return this.#fold.reasoning;
+  }
+
+  /** Answer exactly as streamed (untrimmed). */
+  get content(): string {
+    return this.#fold.answer;
   }
 
   /** Timing as the server saw it. */
   measured(): Timing {
-    const end = this.#endedAt ?? performance.now();
-    return {
-      totalMs: end - this.#startedAt,
-      ...(this.#firstTokenAt !== undefined ? { ttftMs: this.#firstTokenAt - this.#startedAt } : {}),
-      ...(this.#thinkingMs !== undefined ? { thinkingMs: this.#thinkingMs } : {}),
-    };
+    const { tokensPerSecond: _, ...timing } = this.#fold.measured();
+    return timing;
   }
 }
 

@@ -1,6 +1,7 @@
 import type { ChatModel, ChatRequest, GenerationControl } from '../core/chat-model.ts';
 import { AbortedError } from '../core/errors/aborted-error.ts';
 import type { StreamPart } from '../core/stream-part.ts';
+import type { ThinkingEnd } from '../core/trace.ts';
 
 export interface ScriptedChatModelOptions {
   /** Model id. Defaults to `scripted`. */
@@ -30,7 +31,8 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 /**
  * A deterministic ChatModel for server tests and UI work without a GGUF: it "thinks" `step 1 … step K`
  * (one token each) and answers `Answer: <last user message>`. It honours the port's contract: thinking on/off,
- * thinking budgets, `maxTokens` (a cut in thinking finishes with `length` and no answer), `answerNow`, aborts.
+ * thinking budgets, `maxTokens` (a cut in thinking finishes with `length` and no answer), `answerNow`, aborts,
+ * and reports how thinking ended (`thinkingEnd`) like the runtime.
  * It records every request it receives in `requests`.
  */
 export class ScriptedChatModel implements ChatModel {
@@ -85,11 +87,14 @@ export class ScriptedChatModel implements ChatModel {
         return false;
       return true;
     };
+    const natural = this.#options.thinkingTokens ?? 12;
+    let thinkingEnd: ThinkingEnd = thinkingOn ? 'cut' : 'none';
     const finish = (finishReason: 'stop' | 'length'): StreamPart => ({
       type: 'finish',
       finishReason,
       usage: { input: request.messages.length * 5, reasoning, output },
       timing: { totalMs: performance.now() - started },
+      thinkingEnd,
     });
     if (thinkingOn) {
       yield { type: 'reasoning-start', id: 'r0' };
@@ -99,6 +104,7 @@ export class ScriptedChatModel implements ChatModel {
         reasoning += 1;
         yield { type: 'reasoning-delta', id: 'r0', delta: `${reasoning > 1 ? ' ' : ''}step ${reasoning}` };
       }
+      thinkingEnd = answerNow ? 'answer-now' : reasoning < natural ? 'budget' : 'natural';
       yield { type: 'reasoning-end', id: 'r0' };
     }
     yield { type: 'text-start', id: 't0' };

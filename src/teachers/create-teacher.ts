@@ -147,6 +147,9 @@ function extraBodyFor(provider: ProviderName): (r: ChatRequest) => Record<string
       };
     if (provider === 'openai-compatible' && r.thinking?.enabled === false)
       return { chat_template_kwargs: { enable_thinking: false } };
+    // An explicit budget (`--thinking-budget`) in the shape `distill serve` (and Anthropic-style servers) read.
+    if (provider === 'openai-compatible' && budget !== undefined)
+      return { thinking: { type: 'enabled', budget_tokens: budget } };
     return {};
   };
 }

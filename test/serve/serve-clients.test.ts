@@ -30,11 +30,14 @@ type WithReasoning = { reasoning_content?: string | null };
 
 describe('distill serve on a real tiny GGUF', () => {
   it('the openai client gets reasoning and answer separately (non-streaming)', async () => {
+    // A random tiny model thinks until max_tokens; a small thinking budget (reasoning_effort) opts in to an
+    // answer within it (without one, max_tokens is a hard stop: finish_reason "length", issue 22).
     const res = await client.chat.completions.create({
       model: 'student',
       messages,
       max_tokens: 48,
       temperature: 0,
+      reasoning_effort: 'minimal',
     });
     const message = res.choices[0]!.message as (typeof res.choices)[0]['message'] & WithReasoning;
     expect(res.object).toBe('chat.completion');
@@ -51,7 +54,13 @@ describe('distill serve on a real tiny GGUF', () => {
   });
 
   it('the openai client streams reasoning_content deltas, then content, then usage — same text as non-streaming', async () => {
-    const params = { model: 'student', messages, max_tokens: 48, temperature: 0 } as const;
+    const params = {
+      model: 'student',
+      messages,
+      max_tokens: 48,
+      temperature: 0,
+      reasoning_effort: 'minimal',
+    } as const;
     const whole = await client.chat.completions.create(params);
     const stream = await client.chat.completions.create({
       ...params,
@@ -99,6 +108,7 @@ describe('distill serve on a real tiny GGUF', () => {
       maxOutputTokens: 48,
       temperature: 0,
       maxRetries: 0,
+      providerOptions: { distill: { reasoningEffort: 'minimal' } },
     });
     expect(generated.reasoningText?.length).toBeGreaterThan(0);
     expect(generated.text.length).toBeGreaterThan(0);
@@ -110,6 +120,7 @@ describe('distill serve on a real tiny GGUF', () => {
       maxOutputTokens: 48,
       temperature: 0,
       maxRetries: 0,
+      providerOptions: { distill: { reasoningEffort: 'minimal' } },
     });
     let reasoning = '';
     let text = '';

@@ -3,10 +3,10 @@ import { defineCommand } from 'citty';
 import type { GenerationControl } from '../../core/chat-model.ts';
 import { InvalidInputError } from '../../core/errors/invalid-input-error.ts';
 import type { StreamPart } from '../../core/stream-part.ts';
+import { foldTrace } from '../../core/trace-fold.ts';
 import { ChatSession } from '../../runtime/chat-session.ts';
 import { type LocalModel, loadModel } from '../../runtime/local-model.ts';
 import { TEMPLATE_IDS, type TemplateId } from '../../runtime/templates.ts';
-import { collectTrace } from '../../runtime/trace-collector.ts';
 import { intArg, jsonArg, optNumArg } from '../args.ts';
 import { TurnView } from '../chat-view.ts';
 import { interruptSignal } from '../interrupt.ts';
@@ -142,7 +142,7 @@ export const command = defineCommand({
         const { signal, dispose } = interruptSignal();
         try {
           if (args.json) {
-            const trace = await collectTrace(session.send(args.prompt, { signal }));
+            const trace = await foldTrace(session.send(args.prompt, { signal }));
             process.stdout.write(
               `${JSON.stringify({ model: model.id, template: model.template.id, ...trace })}\n`,
             );

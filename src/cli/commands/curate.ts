@@ -46,6 +46,12 @@ export const command = defineCommand({
       type: 'string',
       description: 'Length filter: most characters of thinking + answer (default 64000)',
     },
+    'keep-forced': {
+      type: 'boolean',
+      description:
+        'cut-short filter: keep traces whose thinking a budget, answer-now or the max-tokens reserve ended (cut ones are still dropped)',
+      default: false,
+    },
     decontaminate: {
       type: 'string',
       description:
@@ -69,6 +75,7 @@ export const command = defineCommand({
       const summary = await curateRun(store, args.run, {
         ...opts,
         filterOptions: {
+          cutShort: { keepForced: Boolean(args['keep-forced']) },
           length: {
             ...(minChars !== undefined ? { minChars } : {}),
             ...(maxChars !== undefined ? { maxChars } : {}),

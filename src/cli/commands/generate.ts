@@ -30,7 +30,14 @@ export const command = defineCommand({
     rpm: { type: 'string', description: 'Requests per minute. Defaults to no limit' },
     tpm: { type: 'string', description: 'Tokens per minute. Defaults to no limit' },
     'max-cost': { type: 'string', description: 'Hard spending limit in USD over the whole run' },
-    'max-tokens': { type: 'string', description: 'Tokens per reply (thinking + answer). Defaults to 8192' },
+    'max-tokens': {
+      type: 'string',
+      description: 'Tokens per reply (thinking + answer); a hard stop (finish "length"). Defaults to 8192',
+    },
+    'thinking-budget': {
+      type: 'string',
+      description: 'Thinking tokens before the answer is forced (opt-in; recorded). Defaults to none',
+    },
     temperature: { type: 'string', description: 'Defaults to 0.6' },
     'top-p': { type: 'string', description: 'Defaults to 0.95' },
     seed: { type: 'string', description: 'Base seed for per-sample seeds. Defaults to 0' },
@@ -68,6 +75,9 @@ export const command = defineCommand({
         ...(args.tpm ? { tpm: intArg(args.tpm, 'tpm', 0, 1) } : {}),
         ...(maxCost !== undefined ? { maxCostUsd: maxCost } : {}),
         maxTokens: intArg(args['max-tokens'], 'max-tokens', 8192, 1),
+        ...(args['thinking-budget'] !== undefined
+          ? { thinkingBudget: intArg(args['thinking-budget'], 'thinking-budget', 0, 0) }
+          : {}),
         temperature: optNumArg(args.temperature, 'temperature') ?? 0.6,
         topP: optNumArg(args['top-p'], 'top-p') ?? 0.95,
         seed: intArg(args.seed, 'seed', 0),

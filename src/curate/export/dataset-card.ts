@@ -97,6 +97,29 @@ function teacherLines(stats: ExportStats): string[] {
   return lines;
 }
 
+/** How the teachers' thinking ended: forced or cut traces generated, dropped, and exported (issue 22). */
+function thinkingEndLines(s: ExportStats, c: CardInput['curation']): string[] {
+  const exported = Object.entries(s.thinkingEnds)
+    .sort()
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  const forced = ['budget', 'answer-now', 'max-tokens-reserve'].reduce(
+    (n, k) => n + (s.thinkingEnds[k] ?? 0),
+    0,
+  );
+  const lines = [
+    `Thinking ended (exported rows): ${exported || 'none'}. ${forced} exported rows had their thinking ended by a budget, answer-now or the max-tokens reserve${forced > 0 ? ' (kept with `--keep-forced`)' : ''}.`,
+  ];
+  if (c) {
+    const flagged = c.flagged['cut-short'] ?? 0;
+    const dropped = c.dropped['cut-short'] ?? 0;
+    lines.push(
+      `Cut-short traces (thinking forced or cut) among the ${c.total} generated: ${flagged}; ${dropped} dropped for it first.`,
+    );
+  }
+  return lines;
+}
+
 /** The dataset card `README.md`: HF YAML front matter, then description, provenance, filters and terms. */
 export function renderDatasetCard(input: CardInput): string {
   const fm = cardFrontMatter(input);
@@ -163,6 +186,7 @@ export function renderDatasetCard(input: CardInput): string {
         : 'No decontamination was run: do not report evaluation results on sets these prompts may overlap.',
     );
   }
+  lines.push('', ...thinkingEndLines(s, c));
   lines.push('', '| check (exported rows) | passed | failed |', '|---|---|---|');
   for (const [k, v] of Object.entries(s.checks).sort()) lines.push(`| ${k} | ${v.passed} | ${v.failed} |`);
   lines.push(

@@ -27,6 +27,8 @@ export interface ExportStats {
   checks: Record<string, { passed: number; failed: number }>;
   notAllowed: number;
   correct: number;
+  /** Exported rows by how the teacher's thinking ended (`unknown`: stored before it was recorded). */
+  thinkingEnds: Record<string, number>;
 }
 
 export function emptyExportStats(): ExportStats {
@@ -39,6 +41,7 @@ export function emptyExportStats(): ExportStats {
     checks: {},
     notAllowed: 0,
     correct: 0,
+    thinkingEnds: {},
   };
 }
 
@@ -81,4 +84,5 @@ export function addToStats(stats: ExportStats, sample: Sample): void {
     else c.failed++;
   }
   if (sample.verdict?.correct) stats.correct++;
+  bump(stats.thinkingEnds, sample.trace.thinkingEnd ?? p.generation.thinkingEnd ?? 'unknown');
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { syntheticSample } from '../testing/synthetic-samples.ts';
 import {
   buildFilters,
+  cutShortFilter,
   identityFilter,
   languageMixingFilter,
   lengthFilter,
@@ -93,6 +94,56 @@ describe('repetition filter', () => {
     const reasoning = Array.from({ length: 20 }, () => para).join('\n\n');
     const r = repetitionFilter({ ngramRepeats: 1000 }).apply(syntheticSample({ ...base, reasoning }));
     expect(r.matches[0]).toMatch(/^paragraph ×20: step: we add the ones column/);
+  });
+});
+
+describe('cut-short filter (issue 22)', () => {
+  const f = cutShortFilter();
+  it.each([
+    ['budget', 'thinking ended by budget'],
+    ['answer-now', 'thinking ended by answer-now'],
+    ['max-tokens-reserve', 'thinking ended by max-tokens-reserve'],
+  ] as const)(
+    'drops thinking ended by %s, even with a right answer, unless --keep-forced',
+    (end, evidence) => {
+      const s = syntheticSample({ ...base, reasoning: '13 - 8 = 5', thinkingEnd: end, correct: true });
+      expect(f.apply(s)).toMatchObject({ name: 'cut-short', passed: false, matches: [evidence] });
+      expect(cutShortFilter({ keepForced: true }).apply(s).passed).toBe(true);
+    },
+  );
+
+  it('drops thinking cut by the token limit, --keep-forced or not', () => {
+    const s = syntheticSample({
+      ...base,
+      reasoning: 'Let me borrow',
+      answer: '',
+      finishReason: 'length',
+      thinkingEnd: 'cut',
+      truncatedInThinking: true,
+    });
+    expect(f.apply(s).matches).toEqual(['thinking cut (finish_reason=length)']);
+    expect(cutShortFilter({ keepForced: true }).apply(s).passed).toBe(false);
+  });
+
+  it('keeps natural and no-thinking traces; catches the wrap-up line in traces stored before thinkingEnd', () => {
+    expect(f.apply(syntheticSample({ ...base, reasoning: '2+3=5', thinkingEnd: 'natural' })).passed).toBe(
+      true,
+    );
+    expect(f.apply(syntheticSample({ ...base, reasoning: '', thinkingEnd: 'none' })).passed).toBe(true);
+    expect(f.apply(syntheticSample({ ...base, reasoning: '2+3=5' })).passed).toBe(true);
+    // The trace from the issue: finishReason stop, truncatedInThinking false, no thinkingEnd recorded.
+    const legacy = syntheticSample({
+      ...base,
+      reasoning:
+        'Let me subtract column by column from the right.\n3 - 8 is negative, so borrow: 13 - 8 = 5, write 5, borrow 1, so far 5.\nTime is up; answering now.',
+    });
+    expect(f.apply(legacy).matches[0]).toMatch(
+      /^runtime wrap-up in thinking: ".*Time is up; answering now\."$/,
+    );
+  });
+
+  it('runs by default, before truncation', () => {
+    expect(buildFilters(['cut-short']).map((x) => x.name)).toEqual(['cut-short']);
   });
 });
 

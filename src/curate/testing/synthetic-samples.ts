@@ -1,7 +1,7 @@
 import { sha256, stableId } from '../../core/hash.ts';
 import type { TrainPolicy } from '../../core/provenance.ts';
 import type { Sample } from '../../core/sample.ts';
-import type { FinishReason } from '../../core/trace.ts';
+import type { FinishReason, ThinkingEnd } from '../../core/trace.ts';
 
 /** Fields of a synthetic sample (tests and benches); everything else gets plausible defaults. */
 export interface SyntheticSampleInput {
@@ -13,6 +13,9 @@ export interface SyntheticSampleInput {
   reasoning: string;
   answer: string;
   finishReason?: FinishReason;
+  /** Defaults to none recorded (a trace stored before `thinkingEnd` existed). */
+  thinkingEnd?: ThinkingEnd;
+  truncatedInThinking?: boolean;
   correct?: boolean;
   family?: string;
   provider?: string;
@@ -45,7 +48,8 @@ export function syntheticSample(input: SyntheticSampleInput): Sample {
       reasoning: input.reasoning,
       answer: input.answer,
       finishReason: input.finishReason ?? 'stop',
-      truncatedInThinking: false,
+      truncatedInThinking: input.truncatedInThinking ?? false,
+      ...(input.thinkingEnd ? { thinkingEnd: input.thinkingEnd } : {}),
       usage: {
         input: 10,
         reasoning: Math.ceil(input.reasoning.length / 4),

@@ -3,9 +3,9 @@ import { APICallError } from 'ai';
 import type { ChatRequest } from '../../core/chat-model.ts';
 import { ProviderError } from '../../core/errors/provider-error.ts';
 import type { StreamPart } from '../../core/stream-part.ts';
+import { StreamPartWriter } from '../../core/stream-part-writer.ts';
 import type { FinishReason } from '../../core/trace.ts';
 import { BaseTeacher, type RawExtras } from '../base-teacher.ts';
-import { PartWriter } from '../part-writer.ts';
 import { abortError, httpError, toProviderError } from '../provider-errors.ts';
 import type { TeacherInfo } from '../teacher.ts';
 
@@ -78,7 +78,7 @@ export class AnthropicTeacher extends BaseTeacher {
       providerOptions: { anthropic: thinking ? { thinking: { type: 'enabled', budgetTokens: budget } } : {} },
       ...(signal ? { abortSignal: signal } : {}),
     };
-    const writer = new PartWriter();
+    const writer = new StreamPartWriter();
     const blocks: ThinkingBlock[] = [];
     let current: ThinkingBlock | undefined;
     let finish: { reason: FinishReason; input?: number; output?: number; reasoning?: number } | undefined;

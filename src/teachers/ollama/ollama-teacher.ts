@@ -2,9 +2,9 @@ import { z } from 'zod';
 import type { ChatRequest } from '../../core/chat-model.ts';
 import { ProviderError } from '../../core/errors/provider-error.ts';
 import type { StreamPart } from '../../core/stream-part.ts';
+import { StreamPartWriter } from '../../core/stream-part-writer.ts';
 import { BaseTeacher, type RawExtras } from '../base-teacher.ts';
 import { InlineThinkSplitter } from '../inline-think.ts';
-import { PartWriter } from '../part-writer.ts';
 import { abortError, httpError, toProviderError } from '../provider-errors.ts';
 import { samplingFields } from '../sampling-fields.ts';
 import type { TeacherInfo } from '../teacher.ts';
@@ -61,7 +61,7 @@ export class OllamaTeacher extends BaseTeacher {
         ...(request.maxTokens ? { num_predict: request.maxTokens } : {}),
       },
     };
-    const writer = new PartWriter();
+    const writer = new StreamPartWriter();
     // Models without native thinking support put <think> inline in content.
     const inline = new InlineThinkSplitter('auto');
     let last: z.infer<typeof OllamaChunkSchema> | undefined;

@@ -1,9 +1,10 @@
 import type { ChatRequest } from '../../core/chat-model.ts';
 import { ProviderError } from '../../core/errors/provider-error.ts';
 import type { StreamPart } from '../../core/stream-part.ts';
+import { StreamPartWriter } from '../../core/stream-part-writer.ts';
+import { type ThinkingEnd, ThinkingEndSchema } from '../../core/trace.ts';
 import { BaseTeacher, type RawExtras } from '../base-teacher.ts';
 import { InlineThinkSplitter } from '../inline-think.ts';
-import { PartWriter } from '../part-writer.ts';
 import { abortError } from '../provider-errors.ts';
 import { samplingFields } from '../sampling-fields.ts';
 import type { TeacherInfo } from '../teacher.ts';
@@ -105,11 +106,12 @@ export class OpenAIChatTeacher extends BaseTeacher {
     signal: AbortSignal | undefined,
     raw: RawExtras,
   ): AsyncIterable<StreamPart> {
-    const writer = new PartWriter();
+    const writer = new StreamPartWriter();
     let inline: InlineThinkSplitter | undefined;
     const details = new DetailsAccumulator();
     let reasoningField: string | undefined;
     let finishReason: string | undefined;
+    let thinkingEnd: ThinkingEnd | undefined;
     let usage: ChatChunk['usage'];
     let contentSeen = false;
     try {
@@ -150,6 +152,7 @@ export class OpenAIChatTeacher extends BaseTeacher {
           }
         }
         if (choice.finish_reason) finishReason = choice.finish_reason;
+        thinkingEnd = reportedThinkingEnd(choice.thinking_end) ?? thinkingEnd;
       }
     } catch (error) {
       throw this.mapError(error, signal);
@@ -166,6 +169,7 @@ export class OpenAIChatTeacher extends BaseTeacher {
         completion: usage?.completion_tokens,
         reasoning: usage?.completion_tokens_details?.reasoning_tokens,
       }),
+      thinkingEnd ? { thinkingEnd } : {},
     );
   }
 
@@ -181,7 +185,7 @@ export class OpenAIChatTeacher extends BaseTeacher {
     const m = choice.message;
     if (model) raw.model = model;
     if (system_fingerprint) raw.systemFingerprint = system_fingerprint;
-    const writer = new PartWriter();
+    const writer = new StreamPartWriter();
     const details = new DetailsAccumulator();
     details.add(m.reasoning_details);
     const reasoning = m.reasoning_content ?? m.reasoning ?? detailsText(m.reasoning_details);
@@ -207,6 +211,7 @@ export class OpenAIChatTeacher extends BaseTeacher {
         completion: usage?.completion_tokens,
         reasoning: usage?.completion_tokens_details?.reasoning_tokens,
       }),
+      ((end) => (end ? { thinkingEnd: end } : {}))(reportedThinkingEnd(choice.thinking_end)),
     );
   }
 
@@ -246,4 +251,10 @@ export class OpenAIChatTeacher extends BaseTeacher {
       return error instanceof ProviderError ? error : new ProviderError('network', String(error));
     return this.transport.mapError(error, signal);
   }
+}
+
+/** A server's own word on how thinking ended (a Distill server's `thinking_end`); unknown values are ignored. */
+function reportedThinkingEnd(value: string | null | undefined): ThinkingEnd | undefined {
+  const parsed = ThinkingEndSchema.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
 }

@@ -38,6 +38,8 @@ export const ChatChunkSchema = z.object({
       z.object({
         delta: z.object(ReasoningFields).nullish(),
         finish_reason: z.string().nullish(),
+        /** Distill server extension: how thinking ended (`natural`, `budget`, `cut`, …). */
+        thinking_end: z.string().nullish(),
       }),
     )
     .nullish(),
@@ -49,7 +51,13 @@ export const ChatCompletionSchema = z.object({
   model: z.string().nullish(),
   system_fingerprint: z.string().nullish(),
   choices: z
-    .array(z.object({ message: z.object(ReasoningFields), finish_reason: z.string().nullish() }))
+    .array(
+      z.object({
+        message: z.object(ReasoningFields),
+        finish_reason: z.string().nullish(),
+        thinking_end: z.string().nullish(),
+      }),
+    )
     .min(1),
   usage: OpenAIUsageSchema.nullish(),
 });
