@@ -1,18 +1,11 @@
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ChatModel } from '../../core/chat-model.ts';
 import { NotFoundError } from '../../core/errors/not-found-error.ts';
 import { SetupError } from '../../core/errors/setup-error.ts';
+import { fileSha256 } from '../../core/hash.ts';
 import type { TeacherInfo } from '../teacher.ts';
 import { ChatModelTeacher } from './chat-model-teacher.ts';
-
-/** SHA-256 of a file, streamed (weights can be GBs). */
-export async function fileSha256(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
 
 /**
  * A local GGUF teacher run in-process by the runtime (`src/runtime`, node-llama-cpp). The runtime is imported
