@@ -9,7 +9,7 @@ const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
 };
 
 /** Dev tools run as commands (package.json scripts, CI), not imported. */
-const COMMAND_TOOLS = new Set(['@biomejs/biome', 'typescript', 'vitest']);
+const COMMAND_TOOLS = new Set(['@biomejs/biome', 'pyright', 'typescript', 'vitest']);
 
 function sources(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir)) {
