@@ -6,7 +6,9 @@ import { ConfigSchema } from '../../src/core/config.ts';
 import { fileSha256, sha256 } from '../../src/core/hash.ts';
 import { PriceSchema } from '../../src/core/price.ts';
 import { resolveEvalSets } from '../../src/curate/eval-sets.ts';
+import { SHIPPED_DATASET_NAMES, SHIPPED_DATASETS } from '../../src/tasks/datasets/shipped.ts';
 import { EVAL_SET_NAMES, isEvalSetName } from '../../src/tasks/eval-sets.ts';
+import { parseTaskSpec } from '../../src/tasks/spec.ts';
 import { lookupPrice } from '../../src/teachers/prices.ts';
 
 let dir: string;
@@ -68,5 +70,18 @@ describe('price schema (one, in src/core)', () => {
       false,
     );
     expect(ConfigSchema.safeParse({ prices: { x: { input: 1 } } }).success).toBe(false);
+  });
+});
+
+describe('shipped dataset names (one list, in src/tasks/datasets/shipped.ts)', () => {
+  it('every shipped slice is a task spec and has its files; other names are not', () => {
+    expect(Object.keys(SHIPPED_DATASETS).sort()).toEqual([...SHIPPED_DATASET_NAMES].sort());
+    for (const name of SHIPPED_DATASET_NAMES)
+      expect(parseTaskSpec(`${name}:2`).entries[0]).toMatchObject({
+        kind: 'shipped',
+        dataset: name,
+        count: 2,
+      });
+    expect(() => parseTaskSpec('gsm9k:2')).toThrow();
   });
 });
