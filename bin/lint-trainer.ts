@@ -26,11 +26,11 @@ function run(label: string, cmd: string, args: string[]): boolean {
   return ok;
 }
 
-const lintVenv = await ensureVenv({
-  requirements: join(cwd, 'requirements-lint.txt'),
-  onProgress: (m) =>
-    console.error(`trainer lint: ${m.replace(/trainer's Python environment/, 'lint venv (ruff)')}`),
-});
+const lintRequirements = join(cwd, 'requirements-lint.txt');
+const planned = await locateVenv({ requirements: lintRequirements });
+if (!existsSync(planned.python))
+  console.error(`trainer lint: installing ruff (PyPI, about 12 MB, once) into ${planned.dir}…`);
+const lintVenv = await ensureVenv({ requirements: lintRequirements });
 const ruff = join(dirname(lintVenv.python), 'ruff');
 let ok = fix
   ? run('ruff check --fix', ruff, ['check', '--fix', '.']) && run('ruff format', ruff, ['format', '.'])
