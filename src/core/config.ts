@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PriceSchema } from './price.ts';
 
 /**
  * Project configuration (`distill.config.json` or env). API keys are read from env vars named here,
@@ -12,16 +13,7 @@ export const ConfigSchema = z.object({
   /** Env var name per provider holding its API key. */
   apiKeyEnv: z.record(z.string(), z.string()).default({}),
   /** Price overrides per teacher URI, USD per million tokens. */
-  prices: z
-    .record(
-      z.string(),
-      z.object({
-        input: z.number().min(0),
-        output: z.number().min(0),
-        reasoning: z.number().min(0).optional(),
-      }),
-    )
-    .default({}),
+  prices: z.record(z.string(), PriceSchema).default({}),
   /** Python used to build the training venv. Defaults to `python3`. */
   python: z.string().default('python3'),
   /** CPU threads for training and inference. Defaults to all cores. */

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 
 /** Hex SHA-256 of a string or bytes. */
 export function sha256(data: string | Uint8Array): string {
@@ -8,4 +9,11 @@ export function sha256(data: string | Uint8Array): string {
 /** A short, deterministic id from parts (first 16 hex chars of their SHA-256). */
 export function stableId(...parts: Array<string | number>): string {
   return sha256(parts.map(String).join('\u0000')).slice(0, 16);
+}
+
+/** Hex SHA-256 of a file, streamed (weights can be GBs). */
+export async function fileSha256(path: string, signal?: AbortSignal): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path, signal ? { signal } : {})) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }

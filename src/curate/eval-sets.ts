@@ -3,12 +3,10 @@ import { basename } from 'node:path';
 import { z } from 'zod';
 import { InvalidInputError } from '../core/errors/invalid-input-error.ts';
 import { NotFoundError } from '../core/errors/not-found-error.ts';
+import { EVAL_SET_NAMES, isEvalSetName } from '../tasks/eval-sets.ts';
 import type { EvalPrompt, EvalSet } from './decontaminate.ts';
 
-/** Eval sets known by name; anything else is read as a JSONL file. */
-export const BUILTIN_EVAL_SET_NAMES = ['gsm8k', 'math500', 'builtin-eval'] as const;
-
-/** Loads a named eval set's prompts (the tasks layer). */
+/** Loads a named eval set's prompts (one of the tasks layer's `EVAL_SET_NAMES`). */
 export type NamedEvalSetLoader = (name: string) => Promise<EvalPrompt[]> | EvalPrompt[];
 
 const JsonlRowSchema = z
@@ -26,7 +24,7 @@ const JsonlRowSchema = z
 export function readEvalJsonl(file: string): EvalSet {
   if (!existsSync(file))
     throw new NotFoundError('eval set', `No eval set named or file at '${file}'`, {
-      hint: `use ${BUILTIN_EVAL_SET_NAMES.join(', ')} or the path of a JSONL file with a "prompt" field per row`,
+      hint: `use ${EVAL_SET_NAMES.join(', ')} or the path of a JSONL file with a "prompt" field per row`,
     });
   const prompts: EvalPrompt[] = [];
   const lines = readFileSync(file, 'utf8').split('\n');
@@ -65,8 +63,7 @@ export async function resolveEvalSets(
 ): Promise<EvalSet[]> {
   const sets: EvalSet[] = [];
   for (const entry of entries) {
-    if ((BUILTIN_EVAL_SET_NAMES as readonly string[]).includes(entry))
-      sets.push({ name: entry, prompts: await loadNamed(entry) });
+    if (isEvalSetName(entry)) sets.push({ name: entry, prompts: await loadNamed(entry) });
     else sets.push(readEvalJsonl(entry));
   }
   return sets;

@@ -18,6 +18,5 @@ export * from './fuzzy-ratio.ts';
 export * from './lsh-index.ts';
 export * from './minhash.ts';
 export * from './rejection.ts';
-export * from './testing/synthetic-samples.ts';
 export * from './text-normalize.ts';
 export * from './verify-sample.ts';

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { ChatModel } from '../core/chat-model.ts';
+import { fileSha256 } from '../core/hash.ts';
 import { loadModel } from '../runtime/local-model.ts';
 import { createTeacher } from '../teachers/create-teacher.ts';
 import type { ModelDescriptor } from './report.ts';
@@ -14,13 +14,6 @@ export interface OpenedModel {
   /** Requests to keep in flight: local models batch them into shared decodes. */
   concurrency: number;
   dispose(): Promise<void>;
-}
-
-/** SHA-256 of a file, streamed. */
-export async function fileSha256(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 function quantization(description: string): string | null {

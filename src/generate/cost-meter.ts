@@ -1,5 +1,5 @@
+import type { Price } from '../core/price.ts';
 import { costOf } from '../teachers/prices.ts';
-import type { Price } from '../teachers/teacher.ts';
 
 /**
  * Live cost with a hard ceiling. Each in-flight request reserves its worst case (estimated input + `maxTokens`

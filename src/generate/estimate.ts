@@ -1,6 +1,6 @@
+import type { Price } from '../core/price.ts';
 import type { Problem } from '../core/problem.ts';
 import { costOf } from '../teachers/prices.ts';
-import type { Price } from '../teachers/teacher.ts';
 
 /** Rough token count of a text (≈4 characters per token, plus chat framing). */
 export function estimateTokens(text: string): number {

@@ -12,3 +12,4 @@ export { type ModelInfo, NativeModel } from './native-model.ts';
 export { R1_TEMPERATURE, R1_TOP_P, Sampler, type SamplerOptions } from './sampler.ts';
 export type { SchedulerOptions } from './scheduler.ts';
 export { type ChatTemplate, selectTemplate, TEMPLATE_IDS, type TemplateId } from './templates.ts';
+export { type TokenizeOptions, Tokenizer } from './tokenizer.ts';

@@ -43,7 +43,13 @@ export class NativeModel {
   private visible: Uint8Array | undefined;
   private freed = false;
 
-  private constructor(lib: LlamaLib, ptr: Pointer, path: string, fileBytes: number) {
+  private constructor(
+    lib: LlamaLib,
+    ptr: Pointer,
+    path: string,
+    fileBytes: number,
+    private readonly vocabOnly: boolean,
+  ) {
     this.lib = lib;
     this.ptr = ptr;
     this.vocab = lib.modelGetVocab(ptr);
@@ -60,7 +66,8 @@ export class NativeModel {
     const header = readGgufHeader(path);
     const lib = llamaLib();
     const params = lib.modelDefaultParams();
-    params.vocab_only = options.vocabOnly ?? false;
+    const vocabOnly = options.vocabOnly ?? false;
+    params.vocab_only = vocabOnly;
     params.n_gpu_layers = 0;
     const ptr = lib.modelLoad(header.path, params);
     if (!ptr)
@@ -68,7 +75,7 @@ export class NativeModel {
         `llama.cpp could not load ${path}`,
         'the file is damaged or uses an architecture this llama.cpp build does not support',
       );
-    return new NativeModel(lib, ptr, header.path, header.fileBytes);
+    return new NativeModel(lib, ptr, header.path, header.fileBytes, vocabOnly);
   }
 
   isEog(token: number): boolean {
@@ -167,8 +174,9 @@ export class NativeModel {
       contextLength: lib.modelNCtxTrain(this.ptr),
       embeddingLength: lib.modelNEmbd(this.ptr),
       layers: lib.modelNLayer(this.ptr),
-      heads: lib.modelNHead(this.ptr),
-      headsKv: lib.modelNHeadKv(this.ptr),
+      // llama.cpp aborts the process when asked for per-layer sizes of a vocabulary-only load.
+      heads: this.vocabOnly ? 0 : lib.modelNHead(this.ptr),
+      headsKv: this.vocabOnly ? 0 : lib.modelNHeadKv(this.ptr),
       vocabSize: this.nVocab,
       tokenizer: metadata['tokenizer.ggml.model'] ?? 'unknown',
       bosToken: piece(this.bos),

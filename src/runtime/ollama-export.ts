@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
-import { createReadStream, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.ts';
+import { fileSha256 } from '../core/hash.ts';
 import { describeModel } from './model-info.ts';
 import { R1_TEMPERATURE, R1_TOP_P } from './sampler.ts';
 import { selectTemplate, type TemplateId } from './templates.ts';
@@ -22,12 +22,6 @@ export interface OllamaExportResult {
   gguf: string;
   sha256: string;
   template: string;
-}
-
-async function fileSha256(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 /** A Go-template/Modelfile string literal: `"""…"""` cannot contain `"""`. */

@@ -9,6 +9,5 @@ export { HttpError } from './openai-error.ts';
 export { ChatCompletionBodySchema, type ReasoningFormat, ReasoningFormatSchema } from './openai-schema.ts';
 export { isSameOrigin, normalizeOrigin, originGuard } from './origin-guard.ts';
 export { RequestQueue, type RequestQueueOptions } from './request-queue.ts';
-export { ScriptedChatModel, type ScriptedChatModelOptions } from './scripted-chat-model.ts';
 export { type ServeHandle, type ServeOptions, serve } from './serve.ts';
 export { ensureWebBuild, hasWebBuild, WEB_DIR, WEB_DIST, webBuildIsStale } from './web-ui.ts';

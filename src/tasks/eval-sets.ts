@@ -6,6 +6,11 @@ import { loadProblems } from './load.ts';
 export const EVAL_SET_NAMES = ['gsm8k', 'math500', 'builtin-eval'] as const;
 export type EvalSetName = (typeof EVAL_SET_NAMES)[number];
 
+/** Whether a name is one of the shipped eval sets (anything else is read as a file by the callers that take both). */
+export function isEvalSetName(name: string): name is EvalSetName {
+  return (EVAL_SET_NAMES as readonly string[]).includes(name);
+}
+
 /** The spec of each shipped eval set. `builtin-eval` is 20 eval-split problems per family × level, seed 0. */
 export const EVAL_SET_SPECS: Readonly<Record<EvalSetName, string>> = {
   gsm8k: 'gsm8k',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { lastBoxed } from '../core/boxed.ts';
 import { type Problem, ProblemSchema } from '../core/problem.ts';
-import { lastBoxed } from './datasets/last-boxed.ts';
 import { generateBuiltin } from './generate.ts';
 import { FAMILIES } from './registry.ts';
 

@@ -1,6 +1,5 @@
 export * from './datasets/gsm8k-answer.ts';
 export * from './datasets/jsonl-rows.ts';
-export * from './datasets/last-boxed.ts';
 export * from './datasets/parquet-rows.ts';
 export * from './datasets/row-to-problem.ts';
 export * from './datasets/shipped.ts';

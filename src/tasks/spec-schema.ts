@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SHIPPED_DATASET_NAMES } from './datasets/shipped.ts';
 
 /** Which row fields hold what. Unset fields are auto-detected (see `datasets/row-to-problem.ts`). */
 export const FieldMappingSchema = z.object({
@@ -32,7 +33,7 @@ export const BuiltinEvalEntrySchema = z.object({
 /** `gsm8k[:N]` / `math500[:N]` — the shipped slices, or `file=PATH` for a full copy in the same format. */
 export const ShippedEntrySchema = z.object({
   kind: z.literal('shipped'),
-  dataset: z.enum(['gsm8k', 'math500']),
+  dataset: z.enum(SHIPPED_DATASET_NAMES),
   count: count.optional(),
   offset: z.number().int().min(0).optional(),
   file: z.string().min(1).optional(),

@@ -1,9 +1,10 @@
 import { InvalidInputError } from '../core/errors/invalid-input-error.ts';
 import { validate } from '../core/validate.ts';
+import { SHIPPED_DATASET_NAMES } from './datasets/shipped.ts';
 import { familyNames, getFamily } from './registry.ts';
 import { type TaskSpec, type TaskSpecEntry, TaskSpecEntrySchema } from './spec-schema.ts';
 
-const DATASETS = ['gsm8k', 'math500'];
+const DATASETS: readonly string[] = SHIPPED_DATASET_NAMES;
 const SPEC_HELP =
   'entries are comma-separated: FAMILY:COUNT:SPLIT[:level=N][:seed=S], gsm8k[:N], math500[:N], builtin-eval[:N], jsonl:PATH[:N][:prompt=F][:gold=F], parquet:PATH[:N]';
 

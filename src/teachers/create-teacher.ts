@@ -1,9 +1,10 @@
 import type { ChatRequest } from '../core/chat-model.ts';
 import { SetupError } from '../core/errors/setup-error.ts';
+import type { Price } from '../core/price.ts';
 import { type ApiKeyOptions, DEFAULT_KEY_ENV, resolveApiKey } from './api-keys.ts';
 import { OpenAIChatTeacher } from './openai-chat/openai-chat-teacher.ts';
 import { lookupPrice } from './prices.ts';
-import type { Price, Teacher, TeacherInfo } from './teacher.ts';
+import type { Teacher, TeacherInfo } from './teacher.ts';
 import { resolveTerms } from './terms/resolve-terms.ts';
 import { type ProviderName, parseTeacherUri, redact } from './uri.ts';
 

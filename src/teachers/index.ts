@@ -8,6 +8,6 @@ export { OllamaTeacher, type OllamaTeacherOptions } from './ollama/ollama-teache
 export { OpenAIChatTeacher, type OpenAIChatTeacherOptions } from './openai-chat/openai-chat-teacher.ts';
 export { costOf, lookupPrice } from './prices.ts';
 export { httpError, retryAfterMs, toProviderError } from './provider-errors.ts';
-export type { GenerateOptions, Price, Teacher, TeacherInfo } from './teacher.ts';
+export type { GenerateOptions, Teacher, TeacherInfo } from './teacher.ts';
 export { resolveTerms, TERMS, type TermsRecord, termsRef } from './terms/index.ts';
 export { parseTeacherUri, redact, type TeacherUri } from './uri.ts';

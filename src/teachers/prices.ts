@@ -1,4 +1,4 @@
-import type { Price } from './teacher.ts';
+import type { Price } from '../core/price.ts';
 
 /**
  * List prices in USD per million tokens, as published by the providers (checked 2025; re-check before large

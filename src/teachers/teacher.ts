@@ -1,14 +1,6 @@
-import { z } from 'zod';
 import type { ChatModel, ChatRequest } from '../core/chat-model.ts';
+import type { Price } from '../core/price.ts';
 import type { Trace } from '../core/trace.ts';
-
-/** USD per million tokens. `reasoning` defaults to the output price (most APIs bill thinking as output). */
-export const PriceSchema = z.object({
-  input: z.number().min(0),
-  output: z.number().min(0),
-  reasoning: z.number().min(0).optional(),
-});
-export type Price = z.infer<typeof PriceSchema>;
 
 /** Who the teacher is: what goes into every sample's provenance and the run record. Never holds a key. */
 export interface TeacherInfo {

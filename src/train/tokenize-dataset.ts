@@ -3,11 +3,11 @@ import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { getLlama } from 'node-llama-cpp';
 import { renderStudentTrainingExample } from '../core/chat-format.ts';
 import { AbortedError } from '../core/errors/aborted-error.ts';
 import { InvalidInputError } from '../core/errors/invalid-input-error.ts';
 import { ModelError } from '../core/errors/model-error.ts';
+import { Tokenizer } from '../runtime/tokenizer.ts';
 import type { TrainingRow } from './training-rows.ts';
 
 export interface TokenizeDatasetOptions {
@@ -60,21 +60,21 @@ class Sink {
   }
 }
 
+function loadTokenizer(path: string): Tokenizer {
+  try {
+    return Tokenizer.load(path);
+  } catch (cause) {
+    throw new ModelError(`cannot load the tokenizer of ${path}`, { cause, hint: 'pass a valid GGUF model' });
+  }
+}
+
 /**
- * Render each row with the student chat template, tokenise it with the GGUF's own tokenizer (llama.cpp via
- * node-llama-cpp, special tokens parsed) and write the worker's dataset folder: `tokens.bin` (int32),
+ * Render each row with the student chat template, tokenise it with the GGUF's own tokenizer (the runtime's
+ * llama.cpp, vocabulary only, special tokens parsed, no BOS added: the template writes it) and write the worker's dataset folder: `tokens.bin` (int32),
  * `mask.bin` (uint8, 1 on completion tokens), `offsets.bin` (int64) and `meta.json`.
  */
 export async function tokenizeDataset(options: TokenizeDatasetOptions): Promise<TokenizedDataset> {
-  const llama = await getLlama({ gpu: false });
-  const model = await llama
-    .loadModel({ modelPath: options.model, vocabOnly: true })
-    .catch((cause: unknown) => {
-      throw new ModelError(`cannot load the tokenizer of ${options.model}`, {
-        cause,
-        hint: 'pass a valid GGUF model',
-      });
-    });
+  const model = loadTokenizer(options.model);
   const tmp = `${options.outDir}.partial`;
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp, { recursive: true });
@@ -82,8 +82,8 @@ export async function tokenizeDataset(options: TokenizeDatasetOptions): Promise<
   const mask = new Sink(join(tmp, 'mask.bin'));
   const offsets = new Sink(join(tmp, 'offsets.bin'));
   const hash = createHash('sha256');
-  const bos = model.tokens.bosString ?? '';
-  const eos = model.tokens.eosString ?? '';
+  const bos = model.bosText;
+  const eos = model.eosText;
   let docs = 0;
   let total = 0;
   let lossTokens = 0;
@@ -99,8 +99,8 @@ export async function tokenizeDataset(options: TokenizeDatasetOptions): Promise<
         eos,
         withThinking: options.withThinking ?? true,
       });
-      const p = model.tokenize(ex.prompt, true);
-      const c = model.tokenize(ex.completion, true);
+      const p = model.tokenize(ex.prompt);
+      const c = model.tokenize(ex.completion);
       const n = p.length + c.length;
       const t = Buffer.alloc(n * 4);
       const m = Buffer.alloc(n);
@@ -134,6 +134,6 @@ export async function tokenizeDataset(options: TokenizeDatasetOptions): Promise<
     await rm(tmp, { recursive: true, force: true });
     throw e;
   } finally {
-    await model.dispose();
+    model.free();
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { splitGsm8kAnswer } from '../core/gsm8k-answer.ts';
 import type { Verdict } from '../core/verdict.ts';
 import { lastBoxed } from './boxed.ts';
 import { extractChoice } from './choice.ts';
@@ -49,8 +50,7 @@ export const DEFAULT_VERIFY_TIMEOUT_MS = 5000;
 export function goldAnswer(gold: string): string {
   const boxed = lastBoxed(gold);
   if (boxed !== null) return boxed;
-  const hash = /####\s*([^\n]+)\s*$/.exec(gold);
-  return (hash?.[1] ?? gold).trim();
+  return splitGsm8kAnswer(gold)?.answer ?? gold.trim();
 }
 
 function verdict(

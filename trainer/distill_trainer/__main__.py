@@ -51,8 +51,13 @@ def main(argv: list[str] | None = None) -> int:
             from .init_model import init_model
 
             res = init_model(
-                args.preset, args.out, seed=args.seed, chat_template=_template(args), name=args.name,
-                context_length=args.context_length, arch=args.arch,
+                args.preset,
+                args.out,
+                seed=args.seed,
+                chat_template=_template(args),
+                name=args.name,
+                context_length=args.context_length,
+                arch=args.arch,
             )
             protocol.emit("done", **res)
         elif args.cmd == "train":
@@ -82,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         protocol.emit_error({"type": "error", "code": "E_ABORTED", "message": "interrupted"})
         return 130
-    except Exception as e:  # noqa: BLE001 - last line of defence: report, don't crash silently
+    except Exception as e:  # last line of defence: report, do not crash silently
         protocol.emit_error(
             {
                 "type": "error",

@@ -31,8 +31,13 @@ def flops_per_token(model: LlamaModel, seq_len: int) -> float:
 def matmul_gflops(model: LlamaModel, rows: int, repeats: int = 3) -> float:
     """Time-weighted GFLOPS of forward-shaped torch.mm calls for every linear layer of one block + output."""
     c = model.config
-    shapes = [(c.dim, (c.n_heads + 2 * c.n_kv_heads) * c.head_dim), (c.n_heads * c.head_dim, c.dim),
-              (c.dim, 2 * c.ffn_dim), (c.ffn_dim, c.dim), (c.dim, c.vocab_size)]
+    shapes = [
+        (c.dim, (c.n_heads + 2 * c.n_kv_heads) * c.head_dim),
+        (c.n_heads * c.head_dim, c.dim),
+        (c.dim, 2 * c.ffn_dim),
+        (c.ffn_dim, c.dim),
+        (c.dim, c.vocab_size),
+    ]
     total_flops, total_s = 0.0, 0.0
     for k, n in shapes:
         a, b = torch.randn(rows, k), torch.randn(k, n)

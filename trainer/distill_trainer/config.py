@@ -43,7 +43,8 @@ class TrainConfig:
 
 def load_config(path: str) -> TrainConfig:
     try:
-        raw = json.loads(open(path, encoding="utf-8").read())
+        with open(path, encoding="utf-8") as f:
+            raw = json.loads(f.read())
     except (OSError, ValueError) as e:
         raise WorkerError("E_BAD_CONFIG", f"cannot read worker config {path}: {e}") from e
     known = {f.name for f in fields(TrainConfig)}

@@ -72,7 +72,7 @@ class Packed:
 def split_docs(n_docs: int, eval_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Deterministic held-out split: (train doc ids, eval doc ids)."""
     order = np.random.default_rng(seed).permutation(n_docs)
-    n_eval = int(round(n_docs * eval_fraction)) if n_docs >= 20 else 0
+    n_eval = round(n_docs * eval_fraction) if n_docs >= 20 else 0
     n_eval = min(n_eval, max(0, n_docs - 1))
     return order[n_eval:], order[:n_eval]
 

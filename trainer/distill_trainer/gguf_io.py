@@ -140,7 +140,9 @@ def load_model(path: str | os.PathLike[str]) -> tuple[LlamaModel, gguf.GGUFReade
     try:
         reader = gguf.GGUFReader(path)
     except (OSError, ValueError) as e:
-        raise WorkerError("E_BAD_GGUF", f"cannot read GGUF {path}: {e}", "check the file is a complete GGUF model") from e
+        raise WorkerError(
+            "E_BAD_GGUF", f"cannot read GGUF {path}: {e}", "check the file is a complete GGUF model"
+        ) from e
     config = read_config(reader)
     model = LlamaModel(config)
     wanted = set(gguf_tensor_names(config))
@@ -149,7 +151,9 @@ def load_model(path: str | os.PathLike[str]) -> tuple[LlamaModel, gguf.GGUFReade
         if t.name not in wanted:
             if t.name.startswith("rope_freqs"):
                 continue
-            raise WorkerError("E_BAD_GGUF", f"unexpected tensor {t.name} in {path}", "only llama/qwen2 decoders are supported")
+            raise WorkerError(
+                "E_BAD_GGUF", f"unexpected tensor {t.name} in {path}", "only llama/qwen2 decoders are supported"
+            )
         tensors[t.name] = torch.from_numpy(_to_float32(t).copy())
     missing = wanted - set(tensors)
     if missing:
@@ -240,7 +244,7 @@ def save_model(
         _add_vocab(writer, vocab, chat_template)
     for k, v in sorted(metadata.items()):
         key = f"distill.{k}"
-        if isinstance(v, bool) or isinstance(v, str):
+        if isinstance(v, (bool, str)):
             writer.add_string(key, str(v))
         elif isinstance(v, int):
             writer.add_uint64(key, v) if v >= 0 else writer.add_int64(key, v)

@@ -9,7 +9,13 @@ from .vocab import build_char_vocab
 
 
 def init_model(
-    preset: str, out: str, *, seed: int = 0, chat_template: str, name: str | None = None, context_length: int = 1024,
+    preset: str,
+    out: str,
+    *,
+    seed: int = 0,
+    chat_template: str,
+    name: str | None = None,
+    context_length: int = 1024,
     arch: str = "llama",
 ) -> dict:
     if preset not in PRESETS:

@@ -1,7 +1,7 @@
 """Named model presets: llama-architecture configs (RMSNorm, RoPE, SwiGLU, GQA) from ~0.1M to ~30M params.
 
 The two smallest use full multi-head attention with 32-dim heads (pico also ties its embeddings to stay under
-1/8 of the built-in teacher): with 12–16-dim heads shared by GQA they never formed the copy ("induction") heads
+1/8 of the built-in teacher): with 12-16-dim heads shared by GQA they never formed the copy ("induction") heads
 every built-in family needs within thousands of steps; see docs/adr/0006-tiny-presets-full-attention.md.
 """
 

@@ -11,16 +11,18 @@ import math
 import os
 import signal
 import time
+from dataclasses import dataclass, field
 
 import numpy as np
 import torch
 import torch.distributed as dist
 import torch.nn.functional as F
+from gguf import GGUFReader
 
 from . import __version__, protocol
 from .checkpoint import latest_checkpoint, load_checkpoint, save_checkpoint, upgrade_model_state
 from .config import TrainConfig, load_config
-from .data import Packed, load_dataset, pack, split_docs
+from .data import Dataset, Packed, load_dataset, pack, split_docs
 from .errors import WorkerError
 from .gguf_io import load_model, save_model
 from .model import LlamaModel
@@ -67,7 +69,9 @@ def _loss_sum(model: torch.nn.Module, b: dict[str, torch.Tensor], autocast: bool
     return (ce * b["mask"].flatten()).sum()
 
 
-def _eval_loss(model: LlamaModel, p: Packed | None, rows: int, micro: int, device: torch.device, autocast: bool) -> float | None:
+def _eval_loss(
+    model: LlamaModel, p: Packed | None, rows: int, micro: int, device: torch.device, autocast: bool
+) -> float | None:
     if p is None or len(p) == 0:
         return None
     model.eval()
@@ -108,7 +112,56 @@ def run_from_config(path: str) -> int:
     return train(load_config(path))
 
 
-def train(cfg: TrainConfig) -> int:
+@dataclass
+class _Procs:
+    """Where this process runs: its rank among ``world`` processes, its device and whether it autocasts to bf16."""
+
+    world: int
+    rank: int
+    distributed: bool
+    use_cuda: bool
+    device: torch.device
+    autocast: bool
+
+
+@dataclass
+class _Data:
+    ds: Dataset
+    train_ids: np.ndarray
+    eval_ids: np.ndarray
+    train_p: Packed
+    eval_p: Packed | None
+
+
+@dataclass
+class _Plan:
+    """How many rows each step takes (all ranks, this rank, per forward pass) and how many steps the run has."""
+
+    rows_per_step: int
+    rows_per_rank: int
+    micro: int
+    n_rows: int
+    total: int
+    warmup: int
+    eval_every: int
+
+
+@dataclass
+class _Progress:
+    """What the loop carries from step to step (for logs, checkpoints and the final metadata)."""
+
+    start_step: int
+    parent: int
+    t0: float = field(default_factory=time.time)
+    last_log: float = 0.0
+    last_ckpt: float = field(default_factory=time.time)
+    tokens_seen: int = 0
+    loss_val: float = float("nan")
+    eval_val: float | None = None
+
+
+def _setup_processes(cfg: TrainConfig) -> _Procs:
+    """Join the process group under torchrun, pick the device, seed torch and install the stop signals."""
     world = int(os.environ.get("WORLD_SIZE", "1"))
     rank = int(os.environ.get("RANK", "0"))
     distributed = world > 1
@@ -127,211 +180,301 @@ def train(cfg: TrainConfig) -> int:
         torch.set_num_threads(cfg.threads)
     torch.manual_seed(cfg.seed)
     _Stop.install()
+    return _Procs(world, rank, distributed, use_cuda, device, autocast)
 
-    model, reader = load_model(cfg.base)
-    mc = model.config
-    ds = load_dataset(cfg.data, mc.vocab_size)
+
+def _load_data(cfg: TrainConfig, vocab_size: int) -> _Data:
+    """Read the tokenised dataset, hold out the eval documents and pack both sides into rows of ``seqLen``."""
+    ds = load_dataset(cfg.data, vocab_size)
     train_ids, eval_ids = split_docs(ds.n_docs, cfg.evalFraction, cfg.seed)
     if len(train_ids) == 0:
         raise WorkerError("E_BAD_DATA", "the dataset has no training documents", "pass a non-empty --data file")
     rng = np.random.default_rng(cfg.seed)
     train_p = pack(ds, rng.permutation(train_ids), cfg.seqLen)
     eval_p = pack(ds, eval_ids, cfg.seqLen) if len(eval_ids) else None
+    return _Data(ds, train_ids, eval_ids, train_p, eval_p)
 
+
+def _plan(cfg: TrainConfig, n_rows: int, world: int) -> _Plan:
+    """Rows per step (a multiple of the ranks), micro-batch rows, total, warmup and eval steps."""
     rows_per_step = max(1, cfg.batchTokens // cfg.seqLen)
     rows_per_step = max(world, (rows_per_step + world - 1) // world * world)
     rows_per_rank = rows_per_step // world
     micro = cfg.microBatchTokens // cfg.seqLen if cfg.microBatchTokens > 0 else rows_per_rank
     micro = max(1, min(micro, rows_per_rank))
-    n_rows = len(train_p)
     total = cfg.maxSteps if cfg.maxSteps > 0 else max(1, math.ceil(cfg.epochs * n_rows / rows_per_step))
     warmup = cfg.warmupSteps if cfg.warmupSteps >= 0 else min(100, max(1, total // 20))
     eval_every = cfg.evalEvery if cfg.evalEvery > 0 else max(1, total // 10)
+    return _Plan(rows_per_step, rows_per_rank, micro, n_rows, total, warmup, eval_every)
 
-    model.to(device)
-    model.train()
-    decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
-    no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
-    opt = torch.optim.AdamW(
+
+def _optimizer(model: LlamaModel, cfg: TrainConfig) -> torch.optim.AdamW:
+    """AdamW with weight decay on matrices only (not on norms)."""
+    decay = [p for _, p in model.named_parameters() if p.dim() >= 2]
+    no_decay = [p for _, p in model.named_parameters() if p.dim() < 2]
+    return torch.optim.AdamW(
         [{"params": decay, "weight_decay": cfg.weightDecay}, {"params": no_decay, "weight_decay": 0.0}],
         lr=cfg.lr,
         betas=(cfg.beta1, cfg.beta2),
         fused=True,
     )
-    start_step = 0
+
+
+def _resume(cfg: TrainConfig, model: LlamaModel, opt: torch.optim.Optimizer, ds: Dataset, plan: _Plan) -> int:
+    """With ``resume``, load the latest checkpoint (same data and batch settings only); the step to start after."""
     last = latest_checkpoint(cfg.runDir) if cfg.resume else None
     if cfg.resume and last is None:
         protocol.emit("warning", message="--resume: no checkpoint found, starting from the beginning")
-    if last is not None:
-        ck = load_checkpoint(last)
-        if ck.get("dataSha256") != ds.sha256 or ck.get("rowsPerStep") != rows_per_step or ck.get("seqLen") != cfg.seqLen:
-            raise WorkerError(
-                "E_RESUME_MISMATCH",
-                f"checkpoint {last} was made with different data or batch settings",
-                "resume with the same --data, --batch-tokens and --seq-len, or start over without --resume",
-            )
-        state_dict, upgraded = upgrade_model_state(ck["model"])
-        model.load_state_dict(state_dict)
-        if upgraded:
-            protocol.emit("warning", message="checkpoint from an older trainer layout: weights kept, optimizer moments reset")
-        else:
-            opt.load_state_dict(ck["optimizer"])
-        start_step = int(ck["step"])
-        protocol.emit("resumed", step=start_step, checkpoint=str(last))
-    ddp_model: torch.nn.Module = model
-    if distributed:
-        ddp_model = torch.nn.parallel.DistributedDataParallel(model, device_ids=[device.index] if use_cuda else None)
+    if last is None:
+        return 0
+    ck = load_checkpoint(last)
+    if (
+        ck.get("dataSha256") != ds.sha256
+        or ck.get("rowsPerStep") != plan.rows_per_step
+        or ck.get("seqLen") != cfg.seqLen
+    ):
+        raise WorkerError(
+            "E_RESUME_MISMATCH",
+            f"checkpoint {last} was made with different data or batch settings",
+            "resume with the same --data, --batch-tokens and --seq-len, or start over without --resume",
+        )
+    state_dict, upgraded = upgrade_model_state(ck["model"])
+    model.load_state_dict(state_dict)
+    if upgraded:
+        protocol.emit(
+            "warning", message="checkpoint from an older trainer layout: weights kept, optimizer moments reset"
+        )
+    else:
+        opt.load_state_dict(ck["optimizer"])
+    start_step = int(ck["step"])
+    protocol.emit("resumed", step=start_step, checkpoint=str(last))
+    return start_step
 
-    params = count_params(mc)
+
+def _emit_start(model: LlamaModel, data: _Data, plan: _Plan, procs: _Procs, start_step: int) -> int:
+    """Tell the parent what is about to run; the parameter count."""
+    params = count_params(model.config)
     protocol.emit(
         "start",
         params=params,
-        config=mc.to_dict(),
-        docs=ds.n_docs,
-        trainDocs=int(len(train_ids)),
-        evalDocs=int(len(eval_ids)),
-        rows=n_rows,
-        truncated=train_p.truncated,
-        rowsPerStep=rows_per_step,
-        microRows=micro,
-        totalSteps=total,
+        config=model.config.to_dict(),
+        docs=data.ds.n_docs,
+        trainDocs=len(data.train_ids),
+        evalDocs=len(data.eval_ids),
+        rows=plan.n_rows,
+        truncated=data.train_p.truncated,
+        rowsPerStep=plan.rows_per_step,
+        microRows=plan.micro,
+        totalSteps=plan.total,
         startStep=start_step,
-        warmupSteps=warmup,
-        world=world,
-        device=str(device),
-        bf16=autocast,
+        warmupSteps=plan.warmup,
+        world=procs.world,
+        device=str(procs.device),
+        bf16=procs.autocast,
         threads=torch.get_num_threads(),
         pid=os.getpid(),
     )
-    parent = os.getppid()
+    return params
 
-    def state(step: int) -> dict:
-        return {
-            "model": model.state_dict(),
-            "optimizer": opt.state_dict(),
-            "step": step,
-            "dataSha256": ds.sha256,
-            "rowsPerStep": rows_per_step,
-            "seqLen": cfg.seqLen,
-            "version": __version__,
-        }
 
-    t0 = time.time()
-    last_log = 0.0
-    last_ckpt = time.time()
-    tokens_seen = 0
-    loss_val = float("nan")
-    eval_val: float | None = None
+def _checkpoint_state(
+    model: LlamaModel, opt: torch.optim.Optimizer, ds: Dataset, plan: _Plan, cfg: TrainConfig, step: int
+) -> dict:
+    return {
+        "model": model.state_dict(),
+        "optimizer": opt.state_dict(),
+        "step": step,
+        "dataSha256": ds.sha256,
+        "rowsPerStep": plan.rows_per_step,
+        "seqLen": cfg.seqLen,
+        "version": __version__,
+    }
+
+
+def _step(
+    step: int,
+    cfg: TrainConfig,
+    model: LlamaModel,
+    ddp_model: torch.nn.Module,
+    opt: torch.optim.Optimizer,
+    train_p: Packed,
+    plan: _Plan,
+    procs: _Procs,
+) -> tuple[float, float, float, int]:
+    """One optimizer step over this rank's rows (gradient accumulation over micro-batches, clipping, NaN guard).
+
+    Returns the learning rate, the mean loss per completion token over all ranks, the gradient norm and the
+    number of tokens the step saw on all ranks.
+    """
+    lr = lr_at(step, plan.total, plan.warmup, cfg.lr, cfg.minLrRatio)
+    for g in opt.param_groups:
+        g["lr"] = lr
+    rank, world, distributed = procs.rank, procs.world, procs.distributed
+    rows = _stream_rows(step, plan.rows_per_step, plan.n_rows, cfg.seed)[
+        rank * plan.rows_per_rank : (rank + 1) * plan.rows_per_rank
+    ]
+    chunks = [rows[i : i + plan.micro] for i in range(0, len(rows), plan.micro)]
+    count = torch.tensor([float(train_p.mask[rows][:, 1:].sum())])
+    ntok = torch.tensor([float((train_p.segments[rows][:, 1:] >= 0).sum())])
+    if distributed:
+        dist.all_reduce(count)
+        dist.all_reduce(ntok)
+    denom = max(1.0, float(count)) / world
+    loss_acc = 0.0
+    for ci, chunk in enumerate(chunks):
+        b = _batch(train_p, chunk, procs.device)
+        sync = (not distributed) or ci == len(chunks) - 1
+        ctx = ddp_model.no_sync() if not sync else _nullctx()  # type: ignore[operator]
+        with ctx:
+            loss = _loss_sum(ddp_model, b, procs.autocast) / denom
+            loss.backward()
+        loss_acc += float(loss.detach())
+    grad_norm = float(torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.gradClip))
+    if not math.isfinite(loss_acc) or not math.isfinite(grad_norm):
+        last_good = latest_checkpoint(cfg.runDir)
+        raise WorkerError(
+            "E_NAN",
+            f"loss or gradient became {'NaN/inf'} at step {step} (lr {lr:.2e})",
+            f"lower --lr{f', then --resume from {last_good.name}' if last_good else ''}",
+            exit_code=4,
+        )
+    opt.step()
+    opt.zero_grad(set_to_none=True)
+    loss_val = loss_acc / world if not distributed else loss_acc
+    if distributed:
+        lt = torch.tensor([loss_acc])
+        dist.all_reduce(lt)
+        loss_val = float(lt) / world
+    return lr, loss_val, grad_norm, int(ntok)
+
+
+def _stop_requested(parent: int, distributed: bool) -> bool:
+    """SIGTERM/SIGINT, or the parent gone (killed hard): on any rank, all ranks stop."""
+    stop = _Stop.requested or os.getppid() != parent
+    if distributed:
+        flag = torch.tensor([1.0 if stop else 0.0])
+        dist.all_reduce(flag)
+        stop = float(flag) > 0
+    return stop
+
+
+def _finish(
+    cfg: TrainConfig,
+    model: LlamaModel,
+    reader: GGUFReader,
+    opt: torch.optim.Optimizer,
+    data: _Data,
+    plan: _Plan,
+    progress: _Progress,
+    params: int,
+) -> None:
+    """Rank 0: the final checkpoint, then the GGUF with the training metadata, then ``done``."""
+    total = plan.total
+    if progress.start_step < total:
+        save_checkpoint(cfg.runDir, total, _checkpoint_state(model, opt, data.ds, plan, cfg, total))
+    loss_val, eval_val = progress.loss_val, progress.eval_val
+    meta = {
+        **{k: v for k, v in cfg.metadata.items() if isinstance(v, (str, int, float))},
+        "trainer_version": __version__,
+        "trained_steps": total,
+        "train_loss": round(loss_val, 6) if math.isfinite(loss_val) else -1.0,
+        "seed": cfg.seed,
+        "lr": cfg.lr,
+        "seq_len": cfg.seqLen,
+        "batch_tokens": plan.rows_per_step * cfg.seqLen,
+        "data_sha256": data.ds.sha256,
+        "params": params,
+    }
+    if eval_val is not None:
+        meta["eval_loss"] = round(eval_val, 6)
+    save_model(cfg.out, model, name=cfg.name, metadata=meta, source=reader, chat_template=cfg.chatTemplate or None)
+    protocol.emit(
+        "done",
+        out=cfg.out,
+        steps=total,
+        loss=loss_val if math.isfinite(loss_val) else None,
+        evalLoss=eval_val,
+        tokens=progress.tokens_seen,
+        seconds=round(time.time() - progress.t0, 2),
+        params=params,
+    )
+
+
+def train(cfg: TrainConfig) -> int:
+    procs = _setup_processes(cfg)
+    model, reader = load_model(cfg.base)
+    data = _load_data(cfg, model.config.vocab_size)
+    plan = _plan(cfg, len(data.train_p), procs.world)
+    model.to(procs.device)
+    model.train()
+    opt = _optimizer(model, cfg)
+    start_step = _resume(cfg, model, opt, data.ds, plan)
+    ddp_model: torch.nn.Module = model
+    if procs.distributed:
+        ddp_model = torch.nn.parallel.DistributedDataParallel(
+            model, device_ids=[procs.device.index] if procs.use_cuda else None
+        )
+    params = _emit_start(model, data, plan, procs, start_step)
+    progress = _Progress(start_step=start_step, parent=os.getppid())
+    _run_steps(cfg, model, ddp_model, opt, data, plan, procs, progress)
+    if procs.rank == 0:
+        _finish(cfg, model, reader, opt, data, plan, progress, params)
+    if procs.distributed:
+        dist.barrier()
+        dist.destroy_process_group()
+    return 0
+
+
+def _run_steps(
+    cfg: TrainConfig,
+    model: LlamaModel,
+    ddp_model: torch.nn.Module,
+    opt: torch.optim.Optimizer,
+    data: _Data,
+    plan: _Plan,
+    procs: _Procs,
+    progress: _Progress,
+) -> None:
+    """Steps ``start_step+1 … total``: log, evaluate, checkpoint when due, and stop cleanly when asked."""
+    total, start_step = plan.total, progress.start_step
     step = start_step
     while step < total:
         step += 1
-        lr = lr_at(step, total, warmup, cfg.lr, cfg.minLrRatio)
-        for g in opt.param_groups:
-            g["lr"] = lr
-        rows = _stream_rows(step, rows_per_step, n_rows, cfg.seed)[rank * rows_per_rank : (rank + 1) * rows_per_rank]
-        chunks = [rows[i : i + micro] for i in range(0, len(rows), micro)]
-        count = torch.tensor([float(train_p.mask[rows][:, 1:].sum())])
-        ntok = torch.tensor([float((train_p.segments[rows][:, 1:] >= 0).sum())])
-        if distributed:
-            dist.all_reduce(count)
-            dist.all_reduce(ntok)
-        denom = max(1.0, float(count)) / world
-        loss_acc = 0.0
-        for ci, chunk in enumerate(chunks):
-            b = _batch(train_p, chunk, device)
-            sync = (not distributed) or ci == len(chunks) - 1
-            ctx = ddp_model.no_sync() if not sync else _nullctx()
-            with ctx:
-                loss = _loss_sum(ddp_model, b, autocast) / denom
-                loss.backward()
-            loss_acc += float(loss.detach())
-        grad_norm = float(torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.gradClip))
-        if not math.isfinite(loss_acc) or not math.isfinite(grad_norm):
-            last_good = latest_checkpoint(cfg.runDir)
-            raise WorkerError(
-                "E_NAN",
-                f"loss or gradient became {'NaN/inf'} at step {step} (lr {lr:.2e})",
-                f"lower --lr{f', then --resume from {last_good.name}' if last_good else ''}",
-                exit_code=4,
-            )
-        opt.step()
-        opt.zero_grad(set_to_none=True)
-        loss_val = loss_acc / world if not distributed else loss_acc
-        if distributed:
-            lt = torch.tensor([loss_acc])
-            dist.all_reduce(lt)
-            loss_val = float(lt) / world
-        tokens_seen += int(ntok)
+        lr, progress.loss_val, grad_norm, ntok = _step(step, cfg, model, ddp_model, opt, data.train_p, plan, procs)
+        progress.tokens_seen += ntok
         now = time.time()
-        elapsed = now - t0
+        elapsed = now - progress.t0
         done_here = step - start_step
-        if step == total or step == start_step + 1 or now - last_log >= cfg.logSeconds:
-            last_log = now
+        if step == total or step == start_step + 1 or now - progress.last_log >= cfg.logSeconds:
+            progress.last_log = now
             protocol.emit(
                 "step",
                 step=step,
                 totalSteps=total,
-                loss=round(loss_val, 6),
+                loss=round(progress.loss_val, 6),
                 lr=lr,
                 gradNorm=round(grad_norm, 4),
-                tokensPerS=round(tokens_seen / max(elapsed, 1e-9), 1),
+                tokensPerS=round(progress.tokens_seen / max(elapsed, 1e-9), 1),
                 etaS=round(elapsed / done_here * (total - step), 1),
-                epoch=round(step * rows_per_step / n_rows, 3),
+                epoch=round(step * plan.rows_per_step / plan.n_rows, 3),
             )
-        if rank == 0 and eval_p is not None and (step % eval_every == 0 or step == total):
-            eval_val = _eval_loss(model, eval_p, cfg.evalRows, micro, device, autocast)
-            protocol.emit("eval", step=step, evalLoss=round(eval_val or 0.0, 6))
-        stop = _Stop.requested or os.getppid() != parent  # parent gone (killed hard): checkpoint and leave
-        if distributed:
-            flag = torch.tensor([1.0 if stop else 0.0])
-            dist.all_reduce(flag)
-            stop = float(flag) > 0
+        if procs.rank == 0 and data.eval_p is not None and (step % plan.eval_every == 0 or step == total):
+            progress.eval_val = _eval_loss(model, data.eval_p, cfg.evalRows, plan.micro, procs.device, procs.autocast)
+            protocol.emit("eval", step=step, evalLoss=round(progress.eval_val or 0.0, 6))
+        stop = _stop_requested(progress.parent, procs.distributed)
         due = (cfg.checkpointEvery > 0 and step % cfg.checkpointEvery == 0) or (
-            cfg.checkpointEvery <= 0 and now - last_ckpt >= cfg.checkpointSeconds
+            cfg.checkpointEvery <= 0 and now - progress.last_ckpt >= cfg.checkpointSeconds
         )
         if (due or stop) and step < total:
-            if rank == 0:
-                path = save_checkpoint(cfg.runDir, step, state(step))
+            if procs.rank == 0:
+                path = save_checkpoint(cfg.runDir, step, _checkpoint_state(model, opt, data.ds, plan, cfg, step))
                 protocol.emit("checkpoint", step=step, path=str(path))
-            last_ckpt = now
-            if distributed:
+            progress.last_ckpt = now
+            if procs.distributed:
                 dist.barrier()
         if stop:
             protocol.emit("interrupted", step=step, totalSteps=total)
             raise WorkerError("E_INTERRUPTED", f"training stopped at step {step}/{total}", "re-run with --resume", 130)
-
-    if rank == 0:
-        if start_step < total:
-            save_checkpoint(cfg.runDir, total, state(total))
-        meta = {
-            **{k: v for k, v in cfg.metadata.items() if isinstance(v, (str, int, float))},
-            "trainer_version": __version__,
-            "trained_steps": total,
-            "train_loss": round(loss_val, 6) if math.isfinite(loss_val) else -1.0,
-            "seed": cfg.seed,
-            "lr": cfg.lr,
-            "seq_len": cfg.seqLen,
-            "batch_tokens": rows_per_step * cfg.seqLen,
-            "data_sha256": ds.sha256,
-            "params": params,
-        }
-        if eval_val is not None:
-            meta["eval_loss"] = round(eval_val, 6)
-        save_model(cfg.out, model, name=cfg.name, metadata=meta, source=reader, chat_template=cfg.chatTemplate or None)
-        protocol.emit(
-            "done",
-            out=cfg.out,
-            steps=total,
-            loss=loss_val if math.isfinite(loss_val) else None,
-            evalLoss=eval_val,
-            tokens=tokens_seen,
-            seconds=round(time.time() - t0, 2),
-            params=params,
-        )
-    if distributed:
-        dist.barrier()
-        dist.destroy_process_group()
-    return 0
 
 
 class _nullctx:

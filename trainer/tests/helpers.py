@@ -37,7 +37,9 @@ def addition_examples(n: int, seed: int) -> list[tuple[str, str]]:
     rows = []
     for _ in range(n):
         a, b = rng.randint(10, 99), rng.randint(10, 99)
-        rows.append((f"<s>User: {a}+{b}?\nAssistant: <think>\n", f"{a}+{b}={a + b}\n</think>\n\n\\boxed{{{a + b}}}</s>"))
+        rows.append(
+            (f"<s>User: {a}+{b}?\nAssistant: <think>\n", f"{a}+{b}={a + b}\n</think>\n\n\\boxed{{{a + b}}}</s>")
+        )
     return rows
 
 

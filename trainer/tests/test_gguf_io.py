@@ -5,7 +5,7 @@ import numpy as np
 import torch
 
 from distill_trainer.gguf_io import load_model, save_model, state_to_gguf
-from distill_trainer.model import LlamaModel
+from distill_trainer.model import Block, LlamaModel
 from distill_trainer.presets import ModelConfig
 from distill_trainer.vocab import USER_DEFINED, build_char_vocab
 
@@ -29,7 +29,7 @@ def test_save_load_roundtrip_is_exact_and_keeps_metadata(nano_gguf: Path, tmp_pa
     out = tmp_path / "copy.gguf"
     save_model(out, model, name="copy", metadata={"trained_steps": 3}, source=reader)
     again, r2 = load_model(out)
-    for (n1, p1), (_, p2) in zip(model.state_dict().items(), again.state_dict().items()):
+    for (n1, p1), (_, p2) in zip(model.state_dict().items(), again.state_dict().items(), strict=True):
         assert torch.equal(p1, p2), n1
     assert r2.fields["tokenizer.ggml.tokens"].contents() == reader.fields["tokenizer.ggml.tokens"].contents()
     assert r2.fields["tokenizer.chat_template"].contents() == reader.fields["tokenizer.chat_template"].contents()
@@ -63,18 +63,29 @@ def test_loads_f16_and_bf16_bases(nano_gguf: Path, tmp_path: Path) -> None:
         path = tmp_path / f"{kind}.gguf"
         _write_half(path, model, reader, kind)
         half, _ = load_model(path)
-        for (n, a), (_, b) in zip(model.state_dict().items(), half.state_dict().items()):
+        for (n, a), (_, b) in zip(model.state_dict().items(), half.state_dict().items(), strict=True):
             assert torch.allclose(a, b, atol=tol, rtol=tol), (kind, n)
 
 
 def test_qwen2_style_model_roundtrips_with_bias_and_tied_embeddings(tmp_path: Path, template: str) -> None:
     v = build_char_vocab()
-    c = ModelConfig(vocab_size=len(v), dim=32, n_layers=2, n_heads=4, n_kv_heads=2, ffn_dim=64, arch="qwen2",
-                    tie_embeddings=True, qkv_bias=True)
+    c = ModelConfig(
+        vocab_size=len(v),
+        dim=32,
+        n_layers=2,
+        n_heads=4,
+        n_kv_heads=2,
+        ffn_dim=64,
+        arch="qwen2",
+        tie_embeddings=True,
+        qkv_bias=True,
+    )
     m = LlamaModel(c)
     m.init_weights(1)
+    block = m.layers[0]
+    assert isinstance(block, Block)
     with torch.no_grad():
-        m.layers[0].attn.wqkv.bias.normal_()
+        block.attn.wqkv.bias.normal_()
     out = tmp_path / "q.gguf"
     save_model(out, m, name="q", metadata={}, vocab=v, chat_template=template)
     m2, r = load_model(out)

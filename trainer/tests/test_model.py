@@ -46,7 +46,7 @@ def test_packed_rows_give_the_same_logits_as_separate_documents(tmp_path) -> Non
 
 def test_split_is_deterministic_and_disjoint() -> None:
     a_train, a_eval = split_docs(100, 0.1, seed=3)
-    b_train, b_eval = split_docs(100, 0.1, seed=3)
+    _, b_eval = split_docs(100, 0.1, seed=3)
     assert np.array_equal(a_eval, b_eval) and len(a_eval) == 10
     assert not set(a_train) & set(a_eval)
 

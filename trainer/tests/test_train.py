@@ -14,13 +14,21 @@ from helpers import addition_examples, write_dataset
 
 def _cfg(tmp: Path, base: Path, data: Path, name: str, **kw) -> TrainConfig:
     return TrainConfig(
-        base=str(base), data=str(data), out=str(tmp / f"{name}.gguf"), runDir=str(tmp / f"{name}.run"),
-        seqLen=64, batchTokens=512, lr=3e-3, threads=1, evalFraction=0.1, **kw,
+        base=str(base),
+        data=str(data),
+        out=str(tmp / f"{name}.gguf"),
+        runDir=str(tmp / f"{name}.run"),
+        seqLen=64,
+        batchTokens=512,
+        lr=3e-3,
+        threads=1,
+        evalFraction=0.1,
+        **kw,
     )
 
 
 def _events(capsys: pytest.CaptureFixture[str]) -> list[dict]:
-    return [json.loads(l) for l in capsys.readouterr().out.splitlines() if l.startswith("{")]
+    return [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
 
 
 def test_training_lowers_loss_and_writes_a_gguf(tmp_path: Path, nano_gguf: Path, capsys) -> None:
@@ -31,7 +39,7 @@ def test_training_lowers_loss_and_writes_a_gguf(tmp_path: Path, nano_gguf: Path,
     assert steps[-1]["loss"] < steps[0]["loss"] * 0.8
     assert ev[-1]["type"] == "done"
     assert any(e["type"] == "eval" for e in ev)
-    model, reader = load_model(tmp_path / "a.gguf")
+    _, reader = load_model(tmp_path / "a.gguf")
     assert reader.fields["distill.trained_steps"].contents() == 12
     assert "tokenizer.chat_template" in reader.fields
 
@@ -53,7 +61,7 @@ def test_resume_continues_exactly_where_it_stopped(tmp_path: Path, nano_gguf: Pa
     assert min(e["step"] for e in ev if e["type"] == "step") == 4
     a, _ = load_model(tmp_path / "full.gguf")
     b, _ = load_model(tmp_path / "cut.gguf")
-    for (n, x), (_, y) in zip(a.state_dict().items(), b.state_dict().items()):
+    for (n, x), (_, y) in zip(a.state_dict().items(), b.state_dict().items(), strict=True):
         assert torch.allclose(x, y, atol=1e-6), n
 
 
@@ -86,8 +94,7 @@ def test_checkpoints_with_unfused_projections_still_resume(tmp_path: Path, nano_
     sizes = [c.n_heads * c.head_dim, c.n_kv_heads * c.head_dim, c.n_kv_heads * c.head_dim]
     for k, v in sd.items():
         if "attn.wqkv." in k:
-            kind = k.rsplit(".", 1)[1]
-            for name, part in zip("qkv", torch.split(v, sizes)):
+            for name, part in zip("qkv", torch.split(v, sizes), strict=True):
                 old[k.replace("wqkv", f"w{name}")] = part
         elif "w_gate_up" in k:
             g, u = v.chunk(2)

@@ -1,11 +1,11 @@
 import { z } from 'zod';
+import { lastBoxed } from '../../core/boxed.ts';
 import { InvalidInputError } from '../../core/errors/invalid-input-error.ts';
 import { stableId } from '../../core/hash.ts';
 import type { Problem } from '../../core/problem.ts';
 import { answerText } from '../family.ts';
 import type { FieldMapping } from '../spec-schema.ts';
 import { isGsm8kSolution, parseGsm8kSolution } from './gsm8k-answer.ts';
-import { lastBoxed } from './last-boxed.ts';
 
 /** Fields tried, in order, when the mapping does not name one. */
 export const DEFAULT_FIELDS = {
@@ -67,7 +67,7 @@ export function rowToProblem(value: unknown, row: number, context: RowContext): 
   let reasoning = reasoningField?.[1].trim();
   if (gold !== undefined && isGsm8kSolution(gold) && reasoning === undefined) {
     ({ reasoning, gold } = parseGsm8kSolution(gold));
-  } else if (gold === undefined && reasoning !== undefined) gold = lastBoxed(reasoning);
+  } else if (gold === undefined && reasoning !== undefined) gold = lastBoxed(reasoning) ?? undefined;
   const idField = pick(record, fields.id, DEFAULT_FIELDS.id);
   const used = new Set([prompt[0], goldField?.[0], reasoningField?.[0], idField?.[0]]);
   const meta: Record<string, unknown> = {};

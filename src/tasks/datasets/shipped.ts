@@ -1,8 +1,12 @@
 import { fileURLToPath } from 'node:url';
 
+/** The dataset slices shipped with Distill: the one list that task specs, their schema and loaders use. */
+export const SHIPPED_DATASET_NAMES = ['gsm8k', 'math500'] as const;
+export type ShippedDatasetName = (typeof SHIPPED_DATASET_NAMES)[number];
+
 /** A real dataset slice shipped with Distill (see `src/tasks/fixtures/README.md`). */
 export interface ShippedDataset {
-  name: 'gsm8k' | 'math500';
+  name: ShippedDatasetName;
   /** Absolute path of the shipped JSONL slice. */
   path: string;
   /** Absolute path of its licence file. */

@@ -1,22 +1,14 @@
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { ChatModel } from '../../core/chat-model.ts';
 import { NotFoundError } from '../../core/errors/not-found-error.ts';
 import { SetupError } from '../../core/errors/setup-error.ts';
+import { fileSha256 } from '../../core/hash.ts';
 import type { TeacherInfo } from '../teacher.ts';
 import { ChatModelTeacher } from './chat-model-teacher.ts';
 
-/** SHA-256 of a file, streamed (weights can be GBs). */
-export async function fileSha256(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
 /**
- * A local GGUF teacher run in-process by the runtime (`src/runtime`, node-llama-cpp). The runtime is imported
- * lazily so the teachers layer works (and tests run) without loading llama.cpp.
+ * A local GGUF teacher run in-process by the runtime (`src/runtime`, llama.cpp through koffi). The runtime is
+ * imported lazily (a typed dynamic import) so the teachers layer works (and tests run) without loading llama.cpp.
  */
 export async function createGgufTeacher(
   path: string,
@@ -26,19 +18,16 @@ export async function createGgufTeacher(
   if (!existsSync(file))
     throw new NotFoundError('gguf', `GGUF file not found: ${file}`, { hint: 'check the path after gguf:' });
   const sha = await fileSha256(file);
-  const runtimeModule = '../../runtime/index.ts';
   return new ChatModelTeacher({ ...info, versionOrWeightsSha: sha }, async () => {
-    let runtime: { loadModel?: (path: string) => Promise<ChatModel> | ChatModel };
+    let runtime: typeof import('../../runtime/local-model.ts');
     try {
-      runtime = (await import(runtimeModule)) as typeof runtime;
+      runtime = await import('../../runtime/local-model.ts');
     } catch (cause) {
       throw new SetupError('The local runtime (src/runtime) is not available', {
         cause,
         hint: 'use a served model: distill serve, then openai-compatible:',
       });
     }
-    if (typeof runtime.loadModel !== 'function')
-      throw new SetupError('src/runtime does not export loadModel(path)', { hint: 'update Distill' });
     return await runtime.loadModel(file);
   });
 }
