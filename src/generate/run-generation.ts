@@ -4,13 +4,16 @@ import { InvalidInputError } from '../core/errors/invalid-input-error.ts';
 import { ProviderError } from '../core/errors/provider-error.ts';
 import type { Problem } from '../core/problem.ts';
 import { sampleKey } from '../store/sample-key.ts';
+import { DEFAULT_KEY_ENV } from '../teachers/api-keys.ts';
 import { toProviderError } from '../teachers/provider-errors.ts';
 import { TERMS } from '../teachers/terms/registry.ts';
+import type { ProviderName } from '../teachers/uri.ts';
 import { verifyAnswer } from '../verify/verify-answer.ts';
 import { backoffDelay, RETRYABLE_KINDS } from './backoff.ts';
 import { buildSample } from './build-sample.ts';
 import { CostMeter } from './cost-meter.ts';
 import { estimateTokens } from './estimate.ts';
+import { type FailedKind, failureHint } from './failure-hints.ts';
 import type { GenerationProgress, GenerationResult, RunGenerationOptions } from './options.ts';
 import { AdaptiveConcurrency, RateLimiter } from './rate-limiter.ts';
 import { SampleWriter } from './sample-writer.ts';
@@ -93,6 +96,7 @@ export async function runGeneration(options: RunGenerationOptions): Promise<Gene
     completed: 0,
     failed: 0,
     errors: {} as Record<string, number>,
+    gaveUp: {} as Record<string, Omit<FailedKind, 'hint'>>,
     tokens: {
       input: num(priorTokens.input),
       reasoning: num(priorTokens.reasoning),
@@ -222,6 +226,14 @@ export async function runGeneration(options: RunGenerationOptions): Promise<Gene
         });
         if (!retry) {
           stats.failed += 1;
+          const seen = stats.gaveUp[pe.kind];
+          if (seen) seen.requests += 1;
+          else
+            stats.gaveUp[pe.kind] = {
+              requests: 1,
+              example: scrubSecrets(pe.message).slice(0, 300),
+              ...(pe.status !== undefined ? { httpStatus: pe.status } : {}),
+            };
           break;
         }
         const delay = backoffDelay(attempt, pe, options.backoff);
@@ -291,7 +303,24 @@ export async function runGeneration(options: RunGenerationOptions): Promise<Gene
   }
   if (!stopReason && signal?.aborted) stopReason = 'interrupted';
   const status: GenerationResult['status'] =
-    stopReason === 'max-cost' ? 'stopped' : stopReason === 'interrupted' ? 'interrupted' : 'completed';
+    stopReason === 'max-cost'
+      ? 'stopped'
+      : stopReason === 'interrupted'
+        ? 'interrupted'
+        : stats.failed > 0
+          ? 'incomplete'
+          : 'completed';
+  const hintContext = {
+    provider: teacher.info.provider,
+    teacherUri: teacher.info.uri,
+    keyEnv: options.keyEnv ?? DEFAULT_KEY_ENV[teacher.info.provider as ProviderName] ?? '',
+    timeoutMs,
+    concurrency: options.concurrency ?? 8,
+    ...(options.rpm ? { rpm: options.rpm } : {}),
+  };
+  const failures: Record<string, FailedKind> = {};
+  for (const [kind, f] of Object.entries(stats.gaveUp))
+    failures[kind] = { ...f, hint: failureHint(kind, f.example, f.httpStatus, hintContext) };
   const final = progress();
   store.updateRun(run.id, {
     status,
@@ -301,8 +330,9 @@ export async function runGeneration(options: RunGenerationOptions): Promise<Gene
       tokens: stats.tokens,
       wallMs: priorWall + final.elapsedMs,
       ...(stopReason ? { stopReason } : { stopReason: null }),
+      failures: Object.keys(failures).length > 0 ? failures : null,
     },
   });
   options.onProgress?.(final);
-  return { ...final, status, ...(stopReason ? { stopReason } : {}) };
+  return { ...final, status, ...(stopReason ? { stopReason } : {}), failures };
 }

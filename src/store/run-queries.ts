@@ -26,7 +26,7 @@ interface RunRow {
 }
 
 const JsonObject = z.record(z.string(), z.unknown());
-const finalStatuses = new Set(['completed', 'failed', 'interrupted', 'stopped']);
+const finalStatuses = new Set(['completed', 'incomplete', 'failed', 'interrupted', 'stopped']);
 
 function toRun(row: RunRow): Run {
   const where = `run ${row.name}`;

@@ -3,11 +3,16 @@ import { z } from 'zod';
 /** What a run is. Free-form so new areas can add kinds; these are the ones Distill uses. */
 export type RunKind = 'generate' | 'eval' | 'curate' | 'train' | (string & {});
 
-/** Lifecycle of a run. `stopped` = ended on purpose before completion (e.g. `--max-cost`). */
+/**
+ * Lifecycle of a run. `stopped` = ended on purpose before completion (e.g. `--max-cost`); `incomplete` = ran to
+ * the end but some requests failed (re-running resumes them); `interrupted` = stopped by a signal, or found
+ * `running` with its owner process gone (see `Run.owner`).
+ */
 export const RunStatusSchema = z.enum([
   'pending',
   'running',
   'completed',
+  'incomplete',
   'failed',
   'interrupted',
   'stopped',

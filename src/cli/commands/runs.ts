@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { defineCommand } from 'citty';
+import { z } from 'zod';
 import { StoreError } from '../../core/errors/store-error.ts';
 import type { RunReport } from '../../store/run-report.ts';
 import { resolveStorePath } from '../../store/store-path.ts';
@@ -27,6 +28,15 @@ function table(rows: string[][]): string {
     .join('\n');
 }
 
+const StoredFailures = z.record(z.string(), z.object({ requests: z.number(), hint: z.string() }));
+
+/** The hints `distill generate` stored with an incomplete run (summary.failures), one line per kind. */
+function hintLines(r: RunReport): string[] {
+  const parsed = StoredFailures.safeParse(r.summary.failures);
+  if (!parsed.success) return [];
+  return Object.entries(parsed.data).map(([kind, f]) => `  hint       ${kind} (${f.requests}): ${f.hint}`);
+}
+
 function renderReport(r: RunReport): string {
   const failed = Object.entries(r.counts.failed)
     .map(([kind, c]) => `${kind} ${c.events} (gave up ${c.gaveUp})`)
@@ -39,6 +49,7 @@ function renderReport(r: RunReport): string {
     `  samples    ${r.counts.completed}${r.counts.requested === null ? '' : ` / ${r.counts.requested} requested`}, duplicates ${r.counts.duplicates}`,
     `  verdicts   ${r.counts.withVerdict} (${r.counts.correct} correct)`,
     `  failures   ${failed || 'none'}${r.counts.unresolved ? `; ${r.counts.unresolved} request(s) still missing` : ''}`,
+    ...hintLines(r),
     `  tokens     ${r.tokens.total} (input ${r.tokens.input}, reasoning ${r.tokens.reasoning}, output ${r.tokens.output})`,
     `  cost       ${r.costUsd === null ? '-' : `$${r.costUsd.toFixed(4)}`}`,
     `  wall time  ${duration(r.wallMs)}`,
