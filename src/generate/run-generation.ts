@@ -3,6 +3,7 @@ import type { ChatRequest } from '../core/chat-model.ts';
 import { InvalidInputError } from '../core/errors/invalid-input-error.ts';
 import { ProviderError } from '../core/errors/provider-error.ts';
 import type { Problem } from '../core/problem.ts';
+import { HEARTBEAT_INTERVAL_MS } from '../store/run-liveness.ts';
 import { sampleKey } from '../store/sample-key.ts';
 import { DEFAULT_KEY_ENV } from '../teachers/api-keys.ts';
 import { toProviderError } from '../teachers/provider-errors.ts';
@@ -144,6 +145,15 @@ export async function runGeneration(options: RunGenerationOptions): Promise<Gene
   };
 
   store.updateRun(run.id, { status: 'running', summary: { requested: total, policy: terms.usePolicy } });
+  // Readers show a `running` run whose heartbeat stops (kill -9, power loss) as `interrupted`.
+  const heartbeat = setInterval(() => {
+    try {
+      store.heartbeat(run.id);
+    } catch {
+      // A busy store skips a beat; the next one (or the final status) catches up.
+    }
+  }, HEARTBEAT_INTERVAL_MS);
+  heartbeat.unref();
   const ticker = options.onProgress
     ? setInterval(() => options.onProgress?.(progress()), options.progressIntervalMs ?? 500)
     : undefined;
@@ -298,6 +308,7 @@ export async function runGeneration(options: RunGenerationOptions): Promise<Gene
     await Promise.all(inflight);
   } finally {
     await Promise.allSettled(inflight);
+    clearInterval(heartbeat);
     if (ticker) clearInterval(ticker);
     writer.flush();
   }

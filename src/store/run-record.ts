@@ -30,6 +30,8 @@ export const RunSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   finishedAt: z.string().nullable(),
+  /** The process that last set the run `running` (absent on stores older than migration 002). */
+  owner: z.object({ pid: z.number().int(), host: z.string(), heartbeatAt: z.string() }).nullable().optional(),
 });
 export type Run = z.infer<typeof RunSchema>;
 
