@@ -125,14 +125,31 @@ describe('foreign SQLite files are never touched', () => {
     store.close();
   });
 
-  it('read commands never create a store: a missing path stays missing', async () => {
+  it('read commands (and generate --dry-run) never create a store: a missing path stays missing', async () => {
     const folder = join(dir, 'never-made');
     const path = join(folder, 'distill.sqlite');
     expect(await runsInProcess('list', '--store', path)).toMatch(/No runs yet/);
     await expect(runsInProcess('show', 'x', '--store', path)).rejects.toMatchObject({ exitCode: 2 });
     await expect(runsInProcess('check', '--store', path)).rejects.toThrow(/No store at/);
+    const dryRun = await spawnCli(
+      [
+        'generate',
+        '--teacher',
+        'openai-compatible:http://127.0.0.1:9/v1#m',
+        '--tasks',
+        'add:2:train',
+        '--out',
+        'x',
+        '--store',
+        path,
+        '--dry-run',
+      ],
+      { DISTILL_KEYS_FILE: '/nonexistent' },
+    ).done;
+    expect(dryRun.code, dryRun.stderr).toBe(0);
+    expect(dryRun.stdout).toMatch(/dry run: 2 requests/);
     expect(existsSync(folder)).toBe(false);
-  });
+  }, 60_000);
 
   it('a store in a folder the user cannot write (WAL index not creatable) can still be listed', () => {
     const folder = join(dir, 'ro-dir');

@@ -7,7 +7,7 @@ import { EXIT } from '../exit-codes.ts';
 import { interruptSignal } from '../interrupt.ts';
 import { emit } from '../output.ts';
 import { Progress } from '../progress.ts';
-import { openStoreFromArgs, storeArg } from './_store.ts';
+import { openStoreFromArgs, openStoreToLook, storeArg } from './_store.ts';
 
 function errorsLine(p: GenerationProgress): string {
   const kinds = Object.entries(p.errors).map(([k, n]) => `${k}:${n}`);
@@ -64,7 +64,8 @@ export const command = defineCommand({
     const samples = intArg(args.samples, 'samples', 1, 1);
     const maxCost = optNumArg(args['max-cost'], 'max-cost');
     if (maxCost !== undefined && maxCost < 0) throw new InvalidInputError('--max-cost must be ≥ 0');
-    const store = openStoreFromArgs(args);
+    // A dry run sends nothing and writes nothing: it must not create or migrate the store either.
+    const store = args['dry-run'] ? openStoreToLook(args) : openStoreFromArgs(args);
     const interrupt = interruptSignal();
     let progress: Progress | undefined;
     try {
