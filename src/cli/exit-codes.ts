@@ -4,7 +4,7 @@
  */
 export const EXIT = {
   ok: 0,
-  /** Unexpected failure (a bug, or an error with no better code). */
+  /** Failed: an error with no more specific code (e.g. a teacher failure during eval), or a bug. */
   error: 1,
   /** Bad input: options, files, task specs, a foreign store. */
   badInput: 2,

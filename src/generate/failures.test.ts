@@ -1,7 +1,8 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { runCommand } from 'citty';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { command as runsCommand } from '../cli/commands/runs.ts';
@@ -120,6 +121,33 @@ describe('distill generate: failures look like failures', () => {
     expect(run.stdout).toMatch(/^r: incomplete — 0\/3 samples \(0 new, 0 already done, 3 failed\)/);
     expect(run.stdout).toMatch(/failed requests by kind:\n\s+network: 3 — Network error: .*ECONNREFUSED/);
     expect(run.stdout).toContain(`hint: is the server running at 127.0.0.1:${port}?`);
+  }, 30_000);
+
+  it('eval against a teacher that answers 401: fails (exit ≠ 0) and records no report', async () => {
+    const server = await startReplayServer(() => ({
+      status: 401,
+      body: '{"error":{"message":"Invalid API key"}}',
+    }));
+    cleanup.push(() => server.close());
+    const store = storeFile();
+    const report = join(store, '..', 'report.json');
+    const run = await distill(
+      'eval',
+      '--model',
+      `openai-compatible:${server.url}/v1#fake-r1`,
+      '--tasks',
+      'add:2:eval',
+      '--store',
+      store,
+      '--out',
+      report,
+    );
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(/Not authorised \(401\)/);
+    expect(existsSync(report)).toBe(false);
+    const db = new Database(store, { readonly: true });
+    expect(db.prepare('SELECT count(*) FROM eval_reports').pluck().get()).toBe(0);
+    db.close();
   }, 30_000);
 
   it('a timeout shorter than every reply: incomplete, exit 4, the hint says to raise --timeout', async () => {
