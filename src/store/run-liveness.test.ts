@@ -64,4 +64,14 @@ describe('run liveness', () => {
       owner: { pid: process.pid, host: hostname() },
     });
   });
+
+  it('a running row from before owners were recorded is judged by its last update', () => {
+    const store = fresh();
+    const run = store.createRun({ name: 'old', kind: 'generate', status: 'running' });
+    expect(store.requireRun('old')).toMatchObject({ status: 'running', owner: null });
+    store.db
+      .prepare('UPDATE runs SET updated_at = ? WHERE id = ?')
+      .run(new Date(Date.now() - 120_000).toISOString(), run.id);
+    expect(store.requireRun('old').status).toBe('interrupted');
+  });
 });

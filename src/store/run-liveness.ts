@@ -30,8 +30,8 @@ function processExists(pid: number): boolean {
 
 /**
  * Whether a run recorded as `running` is in fact dead: its owner was on this host and the process is gone, or its
- * heartbeat is older than `staleAfterMs`. Runs without an owner (written before owners were recorded) are
- * judged by the heartbeat alone when they have one, and otherwise left as they are.
+ * heartbeat is older than `staleAfterMs`. Without a pid and host only the heartbeat is judged; without either,
+ * nothing is known and the run is taken as alive.
  */
 export function ownerIsGone(
   owner: Partial<RunOwner> | undefined,

@@ -40,15 +40,15 @@ function ownerOf(row: RunRow): Run['owner'] {
 
 /**
  * The run a row describes. A row still saying `running` whose owner is gone (dead pid on this host, or a stale
- * heartbeat) reads as `interrupted`: the process was killed without a chance to say so.
+ * heartbeat) reads as `interrupted`: the process was killed without a chance to say so. A row from before owners
+ * were recorded is judged by its last update.
  */
 function toRun(row: RunRow): Run {
   const where = `run ${row.name}`;
   const owner = ownerOf(row);
   const stored = RunStatusSchema.parse(row.status);
   const status =
-    stored === 'running' &&
-    ownerIsGone(owner ?? (row.heartbeat_at ? { heartbeatAt: row.heartbeat_at } : undefined))
+    stored === 'running' && ownerIsGone(owner ?? { heartbeatAt: row.heartbeat_at ?? row.updated_at })
       ? 'interrupted'
       : stored;
   return {
