@@ -77,6 +77,58 @@ async function crashAndResume(kills: number, problems: number, samples: number):
 }
 
 describe('generate crash safety', () => {
+  it('kill -9 mid-run: runs list shows interrupted (not running forever); a re-run takes ownership and completes', async () => {
+    const server = await startFakeTeacher({ chunkDelayMs: 150 });
+    const file = join(mkdtempSync(join(tmpdir(), 'distill-stale-')), 'store.sqlite');
+    const args = [
+      'generate',
+      '--teacher',
+      `openai-compatible:${server.url}/v1#fake-r1`,
+      '--tasks',
+      'add:4:train',
+      '--out',
+      'stale',
+      '--store',
+      file,
+      '--concurrency',
+      '1',
+      '--json',
+    ];
+    const watcher = openStore(file);
+    try {
+      const first = spawnCli(args);
+      let exited = false;
+      void first.done.then(() => {
+        exited = true;
+      });
+      while (!exited && watcher.getRun('stale')?.status !== 'running') await sleep(20);
+      expect(watcher.requireRun('stale').owner).toMatchObject({ pid: first.child.pid });
+      first.child.kill('SIGKILL');
+      expect((await first.done).signal).toBe('SIGKILL');
+
+      const list = await spawnCli(['runs', 'list', '--store', file, '--json']).done;
+      expect(list.code, list.stderr).toBe(0);
+      expect(JSON.parse(list.stdout)).toMatchObject([
+        { name: 'stale', status: 'interrupted', owner: { pid: first.child.pid } },
+      ]);
+
+      const again = spawnCli(args);
+      const end = await again.done;
+      expect(end.code, end.stderr).toBe(0);
+      expect(JSON.parse(end.stdout.trim().split('\n').at(-1) ?? '{}')).toMatchObject({
+        status: 'completed',
+        done: 4,
+      });
+      expect(watcher.requireRun('stale')).toMatchObject({
+        status: 'completed',
+        owner: { pid: again.child.pid },
+      });
+    } finally {
+      watcher.close();
+      await server.close();
+    }
+  }, 60_000);
+
   it('kill -9 three times, re-run each time: exactly N×K samples, no duplicates, integrity ok', async () => {
     await crashAndResume(3, 40, 2);
   }, 120_000);

@@ -83,6 +83,7 @@ export async function generateFromSpec(options: GenerateFromSpecOptions): Promis
     terms,
     problems: problems(),
     ...(problemCount !== undefined ? { problemCount } : {}),
+    ...(config.apiKeyEnv?.[teacher.info.provider] ? { keyEnv: config.apiKeyEnv[teacher.info.provider] } : {}),
     config: { tasks },
   });
   return { kind: 'run', teacher: teacher.info.uri, terms, result };

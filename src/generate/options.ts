@@ -3,6 +3,7 @@ import type { Store } from '../store/store.ts';
 import type { Teacher } from '../teachers/teacher.ts';
 import type { TermsRecord } from '../teachers/terms/registry.ts';
 import type { BackoffOptions } from './backoff.ts';
+import type { FailedKind } from './failure-hints.ts';
 import type { SampleWriterOptions } from './sample-writer.ts';
 
 export interface RunGenerationOptions {
@@ -60,6 +61,8 @@ export interface RunGenerationOptions {
   progressIntervalMs?: number;
   /** Batching of sample writes. Defaults to 128 samples or 200 ms. */
   writer?: SampleWriterOptions;
+  /** Env var holding the teacher's API key, named in the hint for 401/403. Defaults to the provider's default. */
+  keyEnv?: string;
 }
 
 export interface GenerationProgress {
@@ -88,7 +91,13 @@ export interface GenerationProgress {
 }
 
 export interface GenerationResult extends GenerationProgress {
-  status: 'completed' | 'stopped' | 'interrupted';
+  /**
+   * `completed`: every requested sample is stored. `incomplete`: it ran to the end but some requests gave up (see
+   * `failures`; re-running resumes them). `stopped`: `--max-cost` reached. `interrupted`: Ctrl-C / signal.
+   */
+  status: 'completed' | 'incomplete' | 'stopped' | 'interrupted';
   /** Why the run stopped early. */
   stopReason?: 'max-cost' | 'interrupted';
+  /** Requests of this session that gave up, by the kind of their last failure, each with a hint. */
+  failures: Record<string, FailedKind>;
 }

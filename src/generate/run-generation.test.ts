@@ -161,8 +161,13 @@ describe('runGeneration', () => {
       backoff: { baseMs: 1, maxMs: 2 },
     });
     const counts = store.failureCounts(store.requireRun('down').id);
-    expect(result).toMatchObject({ completed: 0, failed: 2 });
+    expect(result).toMatchObject({ status: 'incomplete', completed: 0, failed: 2 });
+    expect(result.failures.network).toMatchObject({
+      requests: 2,
+      hint: expect.stringMatching(/is the server running/),
+    });
     expect(counts.network).toMatchObject({ events: 6, gaveUp: 2 });
+    expect(store.requireRun('down')).toMatchObject({ status: 'incomplete', finishedAt: expect.any(String) });
   });
 
   it('stops before passing --max-cost and resumes under a higher limit', async () => {

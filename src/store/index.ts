@@ -2,6 +2,7 @@ export * from './failure-queries.ts';
 export * from './filter-queries.ts';
 export * from './migrate.ts';
 export * from './open-store.ts';
+export * from './run-liveness.ts';
 export * from './run-queries.ts';
 export * from './run-record.ts';
 export * from './run-report.ts';

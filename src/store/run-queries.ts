@@ -4,6 +4,7 @@ import { InvalidInputError } from '../core/errors/invalid-input-error.ts';
 import { NotFoundError } from '../core/errors/not-found-error.ts';
 import { stableId } from '../core/hash.ts';
 import { readJson } from './json-column.ts';
+import { currentOwner, ownerIsGone } from './run-liveness.ts';
 import {
   type CreateRunInput,
   type ListRunsOptions,
@@ -23,24 +24,52 @@ interface RunRow {
   created_at: string;
   updated_at: string;
   finished_at: string | null;
+  /** Absent on a store opened read-only before migration 002. */
+  owner_pid?: number | null;
+  owner_host?: string | null;
+  heartbeat_at?: string | null;
 }
 
 const JsonObject = z.record(z.string(), z.unknown());
-const finalStatuses = new Set(['completed', 'failed', 'interrupted', 'stopped']);
+const finalStatuses = new Set(['completed', 'incomplete', 'failed', 'interrupted', 'stopped']);
 
+function ownerOf(row: RunRow): Run['owner'] {
+  if (row.owner_pid === undefined || row.owner_pid === null || !row.owner_host) return null;
+  return { pid: row.owner_pid, host: row.owner_host, heartbeatAt: row.heartbeat_at ?? row.updated_at };
+}
+
+/**
+ * The run a row describes. A row still saying `running` whose owner is gone (dead pid on this host, or a stale
+ * heartbeat) reads as `interrupted`: the process was killed without a chance to say so. A row from before owners
+ * were recorded is judged by its last update.
+ */
 function toRun(row: RunRow): Run {
   const where = `run ${row.name}`;
+  const owner = ownerOf(row);
+  const stored = RunStatusSchema.parse(row.status);
+  const status =
+    stored === 'running' && ownerIsGone(owner ?? { heartbeatAt: row.heartbeat_at ?? row.updated_at })
+      ? 'interrupted'
+      : stored;
   return {
     id: row.id,
     name: row.name,
     kind: row.kind,
-    status: RunStatusSchema.parse(row.status),
+    status,
     config: readJson(row.config, JsonObject, `${where} config`),
     summary: readJson(row.summary, JsonObject, `${where} summary`),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     finishedAt: row.finished_at,
+    owner,
   };
+}
+
+function findRow(db: Database.Database, idOrName: string): RunRow | undefined {
+  return prepared<[string, string], RunRow>(db, 'SELECT * FROM runs WHERE id = ? OR name = ? LIMIT 1').get(
+    idOrName,
+    idOrName,
+  );
 }
 
 /** The deterministic id of a run called `name`. */
@@ -68,10 +97,7 @@ export function createRun(db: Database.Database, input: CreateRunInput): Run {
 
 /** The run with this id or name, or undefined. */
 export function findRun(db: Database.Database, idOrName: string): Run | undefined {
-  const row = prepared<[string, string], RunRow>(
-    db,
-    'SELECT * FROM runs WHERE id = ? OR name = ? LIMIT 1',
-  ).get(idOrName, idOrName);
+  const row = findRow(db, idOrName);
   return row ? toRun(row) : undefined;
 }
 
@@ -104,18 +130,25 @@ export function ensureRun(db: Database.Database, input: CreateRunInput): { run: 
 }
 
 export function listRuns(db: Database.Database, options: ListRunsOptions = {}): Run[] {
-  const rows = prepared<[{ kind: string | null; status: string | null; limit: number }], RunRow>(
+  const rows = prepared<[{ kind: string | null }], RunRow>(
     db,
-    `SELECT * FROM runs WHERE (@kind IS NULL OR kind = @kind) AND (@status IS NULL OR status = @status)
-     ORDER BY created_at DESC, name LIMIT @limit`,
-  ).all({ kind: options.kind ?? null, status: options.status ?? null, limit: options.limit ?? -1 });
-  return rows.map(toRun);
+    'SELECT * FROM runs WHERE (@kind IS NULL OR kind = @kind) ORDER BY created_at DESC, name',
+  ).all({ kind: options.kind ?? null });
+  // Status is filtered after reading: a stored `running` may read as `interrupted`.
+  const runs = rows.map(toRun).filter((r) => !options.status || r.status === options.status);
+  return options.limit !== undefined && options.limit >= 0 ? runs.slice(0, options.limit) : runs;
 }
 
+/**
+ * Change status (final statuses set `finishedAt`), shallow-merge summary, replace config. Setting `running` makes
+ * this process the run's owner (pid, host, heartbeat): a resumed run takes ownership again.
+ */
 export function updateRun(db: Database.Database, idOrName: string, input: UpdateRunInput): Run {
   return writeTransaction(db, () => {
-    const run = requireRun(db, idOrName);
-    const status = input.status ? RunStatusSchema.parse(input.status) : run.status;
+    const row = findRow(db, idOrName);
+    const run = row ? toRun(row) : requireRun(db, idOrName);
+    // The stored status, not the one read through liveness: a writer never records a guess.
+    const status = input.status ? RunStatusSchema.parse(input.status) : RunStatusSchema.parse(row!.status);
     const summary = { ...run.summary };
     for (const [key, value] of Object.entries(input.summary ?? {})) {
       if (value !== undefined) summary[key] = value;
@@ -133,6 +166,24 @@ export function updateRun(db: Database.Database, idOrName: string, input: Update
       finishedAt,
       run.id,
     );
+    if (input.status === 'running') {
+      const owner = currentOwner();
+      prepared(db, 'UPDATE runs SET owner_pid = ?, owner_host = ?, heartbeat_at = ? WHERE id = ?').run(
+        owner.pid,
+        owner.host,
+        at,
+        run.id,
+      );
+    }
     return requireRun(db, run.id);
   });
+}
+
+/** Refresh the heartbeat of a run this process owns (one indexed UPDATE; a no-op once the run has ended). */
+export function heartbeatRun(db: Database.Database, runId: string): void {
+  const owner = currentOwner();
+  prepared(
+    db,
+    "UPDATE runs SET heartbeat_at = ? WHERE id = ? AND status = 'running' AND owner_pid = ? AND owner_host = ?",
+  ).run(now(), runId, owner.pid, owner.host);
 }

@@ -3,11 +3,16 @@ import { z } from 'zod';
 /** What a run is. Free-form so new areas can add kinds; these are the ones Distill uses. */
 export type RunKind = 'generate' | 'eval' | 'curate' | 'train' | (string & {});
 
-/** Lifecycle of a run. `stopped` = ended on purpose before completion (e.g. `--max-cost`). */
+/**
+ * Lifecycle of a run. `stopped` = ended on purpose before completion (e.g. `--max-cost`); `incomplete` = ran to
+ * the end but some requests failed (re-running resumes them); `interrupted` = stopped by a signal, or found
+ * `running` with its owner process gone (see `Run.owner`).
+ */
 export const RunStatusSchema = z.enum([
   'pending',
   'running',
   'completed',
+  'incomplete',
   'failed',
   'interrupted',
   'stopped',
@@ -25,6 +30,8 @@ export const RunSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   finishedAt: z.string().nullable(),
+  /** The process that last set the run `running` (absent on stores older than migration 002). */
+  owner: z.object({ pid: z.number().int(), host: z.string(), heartbeatAt: z.string() }).nullable().optional(),
 });
 export type Run = z.infer<typeof RunSchema>;
 

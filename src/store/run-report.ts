@@ -26,6 +26,8 @@ export interface RunReport {
   createdAt: string;
   updatedAt: string;
   finishedAt: string | null;
+  /** The process that last ran it (pid, host, last heartbeat); null when not recorded. */
+  owner: { pid: number; host: string; heartbeatAt: string } | null;
   /** `provider:model` from the run config (`teacher`/`model`) or the first sample's provenance. */
   teacher: string | null;
   settings: Record<string, unknown>;
@@ -97,6 +99,7 @@ export function runReport(db: Database.Database, idOrName: string): RunReport {
     createdAt: run.createdAt,
     updatedAt: run.updatedAt,
     finishedAt: run.finishedAt,
+    owner: run.owner ?? null,
     teacher: teacherOf(db, run),
     settings: run.config,
     counts: {

@@ -2,7 +2,15 @@ import type Database from 'better-sqlite3';
 import type { Sample } from '../core/sample.ts';
 import { type FailureCount, type FailureInput, failureCounts, recordFailure } from './failure-queries.ts';
 import { type FilterResultInput, saveFilterResults } from './filter-queries.ts';
-import { createRun, ensureRun, findRun, listRuns, requireRun, updateRun } from './run-queries.ts';
+import {
+  createRun,
+  ensureRun,
+  findRun,
+  heartbeatRun,
+  listRuns,
+  requireRun,
+  updateRun,
+} from './run-queries.ts';
 import type { CreateRunInput, ListRunsOptions, Run, UpdateRunInput } from './run-record.ts';
 import { type RunReport, runReport } from './run-report.ts';
 import {
@@ -64,9 +72,16 @@ export class Store {
   listRuns(options?: ListRunsOptions): Run[] {
     return listRuns(this.db, options);
   }
-  /** Change status (final statuses set `finishedAt`), shallow-merge summary, replace config. */
+  /**
+   * Change status (final statuses set `finishedAt`), shallow-merge summary, replace config. Setting `running`
+   * records this process as the owner; keep it alive with `heartbeat` or readers show the run as `interrupted`.
+   */
   updateRun(idOrName: string, input: UpdateRunInput): Run {
     return updateRun(this.db, idOrName, input);
+  }
+  /** Refresh the heartbeat of a `running` run this process owns (every `HEARTBEAT_INTERVAL_MS`). */
+  heartbeat(runId: string): void {
+    heartbeatRun(this.db, runId);
   }
   /** Counts, tokens, cost and wall time of a run (what `distill runs show` prints). */
   runReport(idOrName: string): RunReport {

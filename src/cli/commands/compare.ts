@@ -30,7 +30,7 @@ export const command = defineCommand({
       );
     let store: Store | undefined;
     const getStore = (): Store => {
-      store ??= openStoreFromArgs(args, { mustExist: true });
+      store ??= openStoreFromArgs(args, { readonly: true });
       return store;
     };
     try {

@@ -64,7 +64,7 @@ export const command = defineCommand({
   async run({ args }) {
     if (args.run === 'ollama' && existsSync(ollamaFile)) return; // handled by the subcommand
     const opts = validate(OptionsSchema, { format: args.format, style: args.style }, 'export options');
-    const store = openStoreFromArgs(args, { mustExist: true });
+    const store = openStoreFromArgs(args, { readonly: true });
     const { signal, dispose } = interruptSignal();
     try {
       const result = await exportRun(store, args.run, {

@@ -1,16 +1,27 @@
 import { defineCommand } from 'citty';
 import { InvalidInputError } from '../../core/errors/invalid-input-error.ts';
 import { generateFromSpec } from '../../generate/generate-from-spec.ts';
-import type { GenerationProgress } from '../../generate/options.ts';
+import type { GenerationProgress, GenerationResult } from '../../generate/options.ts';
 import { intArg, jsonArg, optNumArg } from '../args.ts';
+import { EXIT } from '../exit-codes.ts';
 import { interruptSignal } from '../interrupt.ts';
 import { emit } from '../output.ts';
 import { Progress } from '../progress.ts';
-import { openStoreFromArgs, storeArg } from './_store.ts';
+import { openStoreFromArgs, openStoreToLook, storeArg } from './_store.ts';
 
 function errorsLine(p: GenerationProgress): string {
   const kinds = Object.entries(p.errors).map(([k, n]) => `${k}:${n}`);
   return kinds.length > 0 ? ` | errors ${kinds.join(' ')}` : '';
+}
+
+/** The failed requests by kind, each with its first message and what to do. */
+function failureLines(r: GenerationResult): string[] {
+  const kinds = Object.entries(r.failures);
+  if (kinds.length === 0) return [];
+  return [
+    '  failed requests by kind:',
+    ...kinds.flatMap(([kind, f]) => [`    ${kind}: ${f.requests} — ${f.example}`, `      hint: ${f.hint}`]),
+  ];
 }
 
 /** `distill generate`: query a teacher for K samples per problem, resumably, with provenance. */
@@ -60,7 +71,8 @@ export const command = defineCommand({
     const samples = intArg(args.samples, 'samples', 1, 1);
     const maxCost = optNumArg(args['max-cost'], 'max-cost');
     if (maxCost !== undefined && maxCost < 0) throw new InvalidInputError('--max-cost must be ≥ 0');
-    const store = openStoreFromArgs(args);
+    // A dry run sends nothing and writes nothing: it must not create or migrate the store either.
+    const store = args['dry-run'] ? openStoreToLook(args) : openStoreFromArgs(args);
     const interrupt = interruptSignal();
     let progress: Progress | undefined;
     try {
@@ -140,12 +152,14 @@ export const command = defineCommand({
             `${r.runName}: ${r.status}${r.stopReason ? ` (${r.stopReason})` : ''} — ${r.done}${r.total !== undefined ? `/${r.total}` : ''} samples (${r.completed} new, ${r.skipped} already done, ${r.failed} failed)`,
             `  tokens in ${r.tokens.input}, reasoning ${r.tokens.reasoning}, out ${r.tokens.output} · cost $${r.costUsd.toFixed(4)} · ${(r.elapsedMs / 1000).toFixed(1)}s`,
             ...(Object.keys(r.errors).length ? [`  faults ${errorsLine(r).slice(10)}`] : []),
+            ...failureLines(r),
             r.failed > 0 || r.status !== 'completed' ? `  re-run the same command to resume` : '',
           ]
             .filter(Boolean)
             .join('\n'),
       );
-      if (r.status === 'interrupted') process.exitCode = 130;
+      if (r.status === 'interrupted') process.exitCode = EXIT.interrupted;
+      else if (r.status === 'incomplete' || r.failed > 0) process.exitCode = EXIT.incomplete;
     } finally {
       progress?.stop();
       interrupt.dispose();

@@ -1,7 +1,10 @@
 import { existsSync } from 'node:fs';
 import { defineCommand } from 'citty';
+import { z } from 'zod';
+import { DistillError } from '../../core/errors/distill-error.ts';
 import { StoreError } from '../../core/errors/store-error.ts';
 import type { RunReport } from '../../store/run-report.ts';
+import type { Store } from '../../store/store.ts';
 import { resolveStorePath } from '../../store/store-path.ts';
 import { jsonArg } from '../args.ts';
 import { emit } from '../output.ts';
@@ -27,6 +30,15 @@ function table(rows: string[][]): string {
     .join('\n');
 }
 
+const StoredFailures = z.record(z.string(), z.object({ requests: z.number(), hint: z.string() }));
+
+/** The hints `distill generate` stored with an incomplete run (summary.failures), one line per kind. */
+function hintLines(r: RunReport): string[] {
+  const parsed = StoredFailures.safeParse(r.summary.failures);
+  if (!parsed.success) return [];
+  return Object.entries(parsed.data).map(([kind, f]) => `  hint       ${kind} (${f.requests}): ${f.hint}`);
+}
+
 function renderReport(r: RunReport): string {
   const failed = Object.entries(r.counts.failed)
     .map(([kind, c]) => `${kind} ${c.events} (gave up ${c.gaveUp})`)
@@ -39,6 +51,7 @@ function renderReport(r: RunReport): string {
     `  samples    ${r.counts.completed}${r.counts.requested === null ? '' : ` / ${r.counts.requested} requested`}, duplicates ${r.counts.duplicates}`,
     `  verdicts   ${r.counts.withVerdict} (${r.counts.correct} correct)`,
     `  failures   ${failed || 'none'}${r.counts.unresolved ? `; ${r.counts.unresolved} request(s) still missing` : ''}`,
+    ...hintLines(r),
     `  tokens     ${r.tokens.total} (input ${r.tokens.input}, reasoning ${r.tokens.reasoning}, output ${r.tokens.output})`,
     `  cost       ${r.costUsd === null ? '-' : `$${r.costUsd.toFixed(4)}`}`,
     `  wall time  ${duration(r.wallMs)}`,
@@ -54,11 +67,20 @@ const list = defineCommand({
     kind: { type: 'string', description: 'Only runs of this kind (generate, eval, curate, train…)' },
   },
   run: ({ args }) => {
-    if (!existsSync(resolveStorePath({ flag: args.store }))) {
-      emit(args.json, [], () => `No runs yet (no store at ${resolveStorePath({ flag: args.store })}).`);
+    const path = resolveStorePath({ flag: args.store });
+    if (!existsSync(path)) {
+      emit(args.json, [], () => `No runs yet (no store at ${path}).`);
       return;
     }
-    using store = openStoreFromArgs(args);
+    let opened: Store;
+    try {
+      opened = openStoreFromArgs(args, { readonly: true });
+    } catch (error) {
+      if (!(DistillError.isInstance(error) && error.code === 'E_NOT_FOUND')) throw error;
+      emit(args.json, [], () => `No runs yet (the store at ${path} is empty).`);
+      return;
+    }
+    using store = opened;
     const runs = store
       .listRuns(args.kind ? { kind: args.kind } : {})
       .map((run) => ({ ...run, samples: store.countSamples(run.id) }));
@@ -84,7 +106,7 @@ const show = defineCommand({
     run: { type: 'positional', description: 'Run name or id', required: true },
   },
   run: ({ args }) => {
-    using store = openStoreFromArgs(args, { mustExist: true });
+    using store = openStoreFromArgs(args, { readonly: true });
     const report = store.runReport(args.run);
     emit(args.json, report, () => renderReport(report));
   },
@@ -94,7 +116,7 @@ const check = defineCommand({
   meta: { name: 'check', description: 'Check the store file: SQLite integrity and foreign keys' },
   args: { ...jsonArg, ...storeArg },
   run: ({ args }) => {
-    using store = openStoreFromArgs(args, { mustExist: true });
+    using store = openStoreFromArgs(args, { readonly: true });
     const result = store.integrityCheck();
     if (result !== 'ok') {
       throw new StoreError(

@@ -1,0 +1,64 @@
+import type { Problem } from '../core/problem.ts';
+import { sampleKey } from '../store/sample-key.ts';
+import { estimateTokens } from './estimate.ts';
+import type { GenerationSession } from './generation-session.ts';
+import { requestSample } from './request-sample.ts';
+
+/** Why dispatching stopped before the problems ran out. */
+export type DispatchStop = 'max-cost' | undefined;
+
+/**
+ * Start a request for every (problem, sample index) not yet stored, keeping at most the adaptive concurrency in
+ * flight, within the rate limits and the cost limit; then wait for them all. Returns 'max-cost' when the money ran
+ * out first. An abort stops dispatching (the caller reports it).
+ */
+export async function dispatchProblems(
+  session: GenerationSession,
+  problems: AsyncIterable<Problem>,
+): Promise<DispatchStop> {
+  const { inflight, signal, cost, stats } = session;
+  // Wake the dispatcher when any job ends (cheaper than Promise.race over every in-flight job).
+  let wake: (() => void) | undefined;
+  const waitAny = () =>
+    new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+  for await (const problem of problems) {
+    for (let idx = 0; idx < session.settings.samples; idx++) {
+      const key = sampleKey(session.run.id, problem.id, idx);
+      if (session.done.has(key)) {
+        stats.skipped += 1;
+        continue;
+      }
+      if (signal?.aborted) return undefined;
+      while (inflight.size >= session.concurrency.limit) await waitAny();
+      const estIn = estimateTokens(problem.prompt);
+      const worst = cost.worstCase(estIn, session.settings.maxTokens);
+      while (!cost.canAfford(worst)) {
+        if (inflight.size === 0) return 'max-cost';
+        await waitAny();
+      }
+      try {
+        await session.limiter.acquire(estIn + session.expectedOut, signal);
+      } catch {
+        return undefined;
+      }
+      cost.reserve(worst);
+      const job: Promise<void> = requestSample(session, {
+        problem,
+        sampleIdx: idx,
+        key,
+        estIn,
+        reserved: worst,
+      }).finally(() => {
+        inflight.delete(job);
+        const w = wake;
+        wake = undefined;
+        w?.();
+      });
+      inflight.add(job);
+    }
+  }
+  await Promise.all(inflight);
+  return undefined;
+}

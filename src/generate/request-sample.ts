@@ -1,0 +1,165 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ChatRequest } from '../core/chat-model.ts';
+import { ProviderError } from '../core/errors/provider-error.ts';
+import type { Problem } from '../core/problem.ts';
+import type { Trace } from '../core/trace.ts';
+import { toProviderError } from '../teachers/provider-errors.ts';
+import { verifyAnswer } from '../verify/verify-answer.ts';
+import { backoffDelay, RETRYABLE_KINDS } from './backoff.ts';
+import { buildSample } from './build-sample.ts';
+import type { GenerationSession } from './generation-session.ts';
+import { scrubSecrets } from './scrub.ts';
+import { sampleSeed } from './seeds.ts';
+
+const TEMPLATE_ID = 'chat-messages/user-only';
+
+/** One sample to request: its problem and index, its key, and the estimate and money reserved for it. */
+export interface SampleJob {
+  problem: Problem;
+  sampleIdx: number;
+  key: string;
+  /** Estimated prompt tokens. */
+  estIn: number;
+  /** USD reserved by the dispatcher (settled on success, released at the end). */
+  reserved: number;
+}
+
+/** Settle meters and counters for a good reply, verify it and queue the sample for writing. */
+function acceptTrace(
+  session: GenerationSession,
+  job: SampleJob,
+  trace: Trace,
+  seed: number,
+  estimate: number,
+): void {
+  const { stats, settings } = session;
+  session.cost.settle(job.reserved, trace.usage);
+  job.reserved = 0;
+  session.limiter.settle(estimate, trace.usage.input + trace.usage.reasoning + trace.usage.output);
+  session.concurrency.onSuccess();
+  const out = trace.usage.reasoning + trace.usage.output;
+  session.expectedOut = Math.max(1, Math.round(session.expectedOut * 0.9 + out * 0.1));
+  stats.tokens.input += trace.usage.input;
+  stats.tokens.reasoning += trace.usage.reasoning;
+  stats.tokens.output += trace.usage.output;
+  stats.sessionTokens += out;
+  const { problem } = job;
+  const verdict =
+    settings.verify && problem.gold !== undefined
+      ? verifyAnswer({ gold: problem.gold, pred: trace.answer, kind: problem.answerKind })
+      : undefined;
+  session.writer.add(
+    buildSample({
+      runId: session.run.id,
+      problem,
+      trace,
+      teacher: session.teacher.info,
+      terms: settings.terms,
+      settings: {
+        temperature: settings.temperature,
+        topP: settings.topP,
+        maxTokens: settings.maxTokens,
+        seed,
+        sampleIdx: job.sampleIdx,
+        templateId: TEMPLATE_ID,
+        ...(session.options.thinkingBudget !== undefined
+          ? { thinkingBudget: session.options.thinkingBudget }
+          : {}),
+      },
+      ...(verdict ? { verdict } : {}),
+    }),
+  );
+  stats.completed += 1;
+}
+
+/** Record a failed attempt (never silently lost); count the request as given up when it will not be retried. */
+function noteFailure(
+  session: GenerationSession,
+  key: string,
+  pe: ProviderError,
+  attempt: number,
+  retry: boolean,
+): void {
+  const { stats } = session;
+  stats.errors[pe.kind] = (stats.errors[pe.kind] ?? 0) + 1;
+  session.store.recordFailure({
+    runId: session.run.id,
+    requestKey: key,
+    kind: pe.kind,
+    message: scrubSecrets(pe.message).slice(0, 500),
+    attempt,
+    status: retry ? 'retried' : 'gave-up',
+    ...(pe.status !== undefined ? { httpStatus: pe.status } : {}),
+    ...(pe.retryAfterMs !== undefined ? { detail: { retryAfterMs: pe.retryAfterMs } } : {}),
+  });
+  if (retry) return;
+  stats.failed += 1;
+  const seen = stats.gaveUp[pe.kind];
+  if (seen) seen.requests += 1;
+  else
+    stats.gaveUp[pe.kind] = {
+      requests: 1,
+      example: scrubSecrets(pe.message).slice(0, 300),
+      ...(pe.status !== undefined ? { httpStatus: pe.status } : {}),
+    };
+}
+
+/**
+ * Request one sample until it succeeds, fails permanently, runs out of retries (backoff between attempts, a
+ * per-attempt timeout, rate limits slowing everything down) or the run is interrupted.
+ */
+export async function requestSample(session: GenerationSession, job: SampleJob): Promise<void> {
+  const { signal, settings, limiter } = session;
+  const seed = sampleSeed(settings.baseSeed, job.problem.id, job.sampleIdx);
+  const request: ChatRequest = {
+    messages: [{ role: 'user', content: job.problem.prompt }],
+    maxTokens: settings.maxTokens,
+    temperature: settings.temperature,
+    topP: settings.topP,
+    seed,
+    ...(session.options.thinkingBudget !== undefined
+      ? { thinking: { budgetTokens: session.options.thinkingBudget } }
+      : {}),
+  };
+  const estimate = job.estIn + session.expectedOut;
+  for (let attempt = 1; ; attempt++) {
+    if (signal?.aborted) break;
+    // One controller per attempt (AbortSignal.any keeps dependents alive on a long-lived parent in Node 20).
+    const controller = new AbortController();
+    const requestSignal = controller.signal;
+    const timer = setTimeout(
+      () => controller.abort(new DOMException('Request timed out', 'TimeoutError')),
+      settings.timeoutMs,
+    );
+    const onAbort = () => controller.abort(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      if (attempt > 1) await limiter.acquire(estimate, signal);
+      const trace = await session.teacher.generate(request, { signal: requestSignal });
+      if (!trace.reasoning && !trace.answer && trace.finishReason !== 'length')
+        throw new ProviderError('empty', 'The reply has neither reasoning nor answer');
+      acceptTrace(session, job, trace, seed, estimate);
+      break;
+    } catch (error) {
+      if (signal?.aborted) break; // interrupted: the next run retries this key
+      const pe = toProviderError(error, requestSignal);
+      const retry = RETRYABLE_KINDS.has(pe.kind) && attempt <= settings.maxRetries;
+      noteFailure(session, job.key, pe, attempt, retry);
+      if (!retry) break;
+      const delay = backoffDelay(attempt, pe, session.options.backoff);
+      if (pe.kind === 'rate-limit') {
+        session.concurrency.onRateLimit();
+        limiter.pause(delay);
+      }
+      try {
+        await sleep(delay, undefined, signal ? { signal } : {});
+      } catch {
+        break;
+      }
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+  session.cost.settle(job.reserved, undefined);
+}
