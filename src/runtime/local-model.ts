@@ -18,7 +18,10 @@ import { type ChatTemplate, selectTemplate, type TemplateId } from './templates.
 import { collectTrace } from './trace-collector.ts';
 
 export interface LoadModelOptions extends SchedulerOptions {
-  /** Chat format. Defaults to detection from the GGUF's chat template. */
+  /**
+   * Chat format: a template name (Distill's or a llama.cpp built-in) or a `.jinja` file. Defaults to the GGUF's
+   * own template, else a llama.cpp built-in chosen from its vocabulary and architecture.
+   */
   template?: TemplateId;
   /** Model id reported to callers. Defaults to the file path. */
   id?: string;
@@ -193,7 +196,9 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
   const native = NativeModel.load(path);
   let release: (() => void) | undefined;
   try {
-    const template = selectTemplate(native.info, options.template);
+    const template = selectTemplate(native.info, options.template, {
+      hasToken: (text) => native.singleToken(text) !== undefined,
+    });
     const slots = options.slots ?? 8;
     const perSeq = options.contextPerSequence ?? Math.min(native.info.contextLength || 4096, 4096);
     release = reserveMemory(native.info, slots * perSeq, options.memoryBudgetBytes);

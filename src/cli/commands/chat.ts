@@ -5,7 +5,7 @@ import { InvalidInputError } from '../../core/errors/invalid-input-error.ts';
 import type { StreamPart } from '../../core/stream-part.ts';
 import { ChatSession } from '../../runtime/chat-session.ts';
 import { type LocalModel, loadModel } from '../../runtime/local-model.ts';
-import { TEMPLATE_IDS, type TemplateId } from '../../runtime/templates.ts';
+import { TEMPLATE_IDS } from '../../runtime/templates.ts';
 import { collectTrace } from '../../runtime/trace-collector.ts';
 import { intArg, jsonArg, optNumArg } from '../args.ts';
 import { TurnView } from '../chat-view.ts';
@@ -71,7 +71,7 @@ async function interactive(model: LocalModel, session: ChatSession): Promise<voi
   const tty = Boolean(process.stdin.isTTY);
   if (tty) emitKeypressEvents(process.stdin);
   process.stdout.write(
-    `${model.info.metadata['general.name'] ?? model.id} · ${model.template.id} · thinking ${session.settings.thinking ? 'on' : 'off'}` +
+    `${model.info.metadata['general.name'] ?? model.id} · template: ${model.template.description} · thinking ${session.settings.thinking ? 'on' : 'off'}` +
       ` · /help for commands\n`,
   );
   const history: string[] = [];
@@ -111,14 +111,13 @@ export const command = defineCommand({
     'top-p': { type: 'string', description: 'Nucleus sampling (default 0.95)' },
     seed: { type: 'string', description: 'Sampling seed' },
     system: { type: 'string', description: 'System prompt (R1 advice: none)' },
-    template: { type: 'string', description: `Chat format (default: detected): ${TEMPLATE_IDS.join(' | ')}` },
+    template: {
+      type: 'string',
+      description: `Chat format (default: the GGUF's own, else a llama.cpp built-in): a .jinja file, ${TEMPLATE_IDS.join(' | ')}, or a llama.cpp built-in name (chatml, llama3, gemma, phi4…)`,
+    },
     ...jsonArg,
   },
   async run({ args }) {
-    if (args.template !== undefined && !(TEMPLATE_IDS as readonly string[]).includes(args.template))
-      throw new InvalidInputError(`unknown --template '${args.template}'`, {
-        hint: `use one of ${TEMPLATE_IDS.join(', ')}`,
-      });
     const budget = args.budget === undefined ? undefined : intArg(args.budget, 'budget', 0, 0);
     const seed = args.seed === undefined ? undefined : intArg(args.seed, 'seed', 0);
     const settings = {
@@ -134,7 +133,7 @@ export const command = defineCommand({
     const model = await loadModel(args.model, {
       slots: 1,
       ...(context ? { contextPerSequence: context } : {}),
-      ...(args.template ? { template: args.template as TemplateId } : {}),
+      ...(args.template ? { template: args.template } : {}),
     });
     try {
       const session = new ChatSession(model, settings);
