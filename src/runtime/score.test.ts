@@ -68,13 +68,12 @@ describe('LocalModel.complete and score on a tiny real GGUF', () => {
     const alone = [...(await model.score([a], { topK: 2 })), ...(await model.score([b], { topK: 2 }))];
     expect(together[2]).toEqual([]);
     expect(together[0]).toHaveLength(a.length - 1);
-    together.slice(0, 2).forEach((seq, s) =>
-      seq.forEach((p, i) => {
+    for (const [s, seq] of together.slice(0, 2).entries())
+      for (const [i, p] of seq.entries()) {
         const q = alone[s]?.[i];
         expect(p.token).toBe(q?.token);
         expect(p.logprob).toBeCloseTo(q?.logprob as number, 4);
-      }),
-    );
+      }
     await expect(model.score([[model.info.vocabSize + 5, 1]])).rejects.toThrow(/outside the vocabulary/);
   }, 30_000);
 });
