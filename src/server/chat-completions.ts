@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import type { ChatRequest } from '../core/chat-model.ts';
+import type { TokenLogprob } from '../core/logprobs.ts';
 import type { StreamPart } from '../core/stream-part.ts';
 import {
   deltaForPart,
@@ -11,6 +12,7 @@ import {
   toUsage,
 } from './completion-format.ts';
 import type { InFlightHandle, InFlightRequests } from './in-flight.ts';
+import { chatLogprobs } from './logprobs.ts';
 import { type EffortBudgets, type MappedRequest, mapRequest } from './map-request.ts';
 import { mergeStreams } from './merge-streams.ts';
 import type { ModelRegistry, ServedModel } from './model-registry.ts';
@@ -37,6 +39,14 @@ interface Job {
   handle: InFlightHandle;
   accumulators: ChoiceAccumulator[];
   sources: AsyncGenerator<StreamPart>[];
+  /** Per choice, sampled tokens not yet sent (when the request asked for logprobs). */
+  logprobs: TokenLogprob[][] | undefined;
+}
+
+/** The `logprobs` field of a choice: the tokens gathered since the last chunk, or null when not requested. */
+function takeLogprobs(job: Job, index: number) {
+  const pending = job.logprobs?.[index];
+  return pending ? { content: chatLogprobs(pending.splice(0)), refusal: null } : null;
 }
 
 async function readBody(c: Context): Promise<unknown> {
@@ -71,6 +81,12 @@ export function chatCompletions(deps: ChatCompletionsDeps): (c: Context) => Prom
         },
       );
 
+    if (body.top_logprobs != null && body.logprobs !== true)
+      throw new HttpError(400, 'top_logprobs needs logprobs: true', {
+        param: 'top_logprobs',
+        code: 'invalid_value',
+      });
+    const topLogprobs = body.logprobs === true ? (body.top_logprobs ?? 0) : undefined;
     const id = `chatcmpl-${randomUUID().replaceAll('-', '')}`;
     const abort = new AbortController();
     const requestSignal = c.req.raw.signal;
@@ -79,8 +95,15 @@ export function chatCompletions(deps: ChatCompletionsDeps): (c: Context) => Prom
     else requestSignal.addEventListener('abort', onClientGone, { once: true });
     const handle = deps.inFlight.register(id);
     const accumulators = Array.from({ length: mapped.n }, () => new ChoiceAccumulator(startedAt));
+    const logprobs = topLogprobs === undefined ? undefined : accumulators.map((): TokenLogprob[] => []);
     const sources = accumulators.map((_, i) =>
-      runChoice(served, choiceRequest(mapped.request, i), { signal: abort.signal, control: handle.attach }),
+      runChoice(served, choiceRequest(mapped.request, i), {
+        signal: abort.signal,
+        control: handle.attach,
+        ...(logprobs && topLogprobs !== undefined
+          ? { logprobs: { topLogprobs, onToken: (t: TokenLogprob) => logprobs[i]?.push(t) } }
+          : {}),
+      }),
     );
     const job: Job = {
       id,
@@ -91,6 +114,7 @@ export function chatCompletions(deps: ChatCompletionsDeps): (c: Context) => Prom
       handle,
       accumulators,
       sources,
+      logprobs,
     };
     const cleanup = () => {
       handle.done();
@@ -130,7 +154,12 @@ async function completeJob(job: Job) {
       if (a.reasoning && format === 'inline')
         message.content = `<think>\n${a.reasoning}\n</think>\n\n${a.content}`;
       else if (a.reasoning) message = { ...message, ...reasoningFields(a.reasoning, format) };
-      return { index, message, logprobs: null, finish_reason: toFinishReason(a.finishReason ?? 'other') };
+      return {
+        index,
+        message,
+        logprobs: takeLogprobs(job, index),
+        finish_reason: toFinishReason(a.finishReason ?? 'other'),
+      };
     }),
     usage: toUsage(job.accumulators.map((a) => a.usage ?? { input: 0, reasoning: 0, output: 0 })),
     timings: timingsOf(job)[0],
@@ -149,7 +178,7 @@ async function streamJob(job: Job, cleanup: () => void): Promise<Response> {
     object: 'chat.completion.chunk',
     created: job.created,
     model: job.served.name,
-    choices: [{ index, delta, logprobs: null, finish_reason: finish }],
+    choices: [{ index, delta, logprobs: takeLogprobs(job, index), finish_reason: finish }],
   });
   async function* events(): AsyncGenerator<unknown> {
     try {

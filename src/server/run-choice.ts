@@ -1,5 +1,6 @@
 import type { ChatRequest, GenerationControl } from '../core/chat-model.ts';
 import { ModelError } from '../core/errors/model-error.ts';
+import type { LogprobRequest } from '../core/logprobs.ts';
 import type { StreamPart } from '../core/stream-part.ts';
 import type { FinishReason, Timing, Usage } from '../core/trace.ts';
 import type { ServedModel } from './model-registry.ts';
@@ -61,7 +62,7 @@ export class ChoiceAccumulator {
 export async function* runChoice(
   served: ServedModel,
   request: ChatRequest,
-  options: { signal: AbortSignal; control: (c: GenerationControl) => void },
+  options: { signal: AbortSignal; control: (c: GenerationControl) => void; logprobs?: LogprobRequest },
 ): AsyncGenerator<StreamPart> {
   const release = await served.queue.acquire(options.signal);
   try {
