@@ -10,6 +10,7 @@ import { collectTrace } from '../../runtime/trace-collector.ts';
 import { intArg, jsonArg, optNumArg } from '../args.ts';
 import { TurnView } from '../chat-view.ts';
 import { interruptSignal } from '../interrupt.ts';
+import { runRaw } from '../raw-chat.ts';
 
 type Finish = Extract<StreamPart, { type: 'finish' }>;
 
@@ -115,6 +116,11 @@ export const command = defineCommand({
       type: 'string',
       description: `Chat format (default: the GGUF's own, else a llama.cpp built-in): a .jinja file, ${TEMPLATE_IDS.join(' | ')}, or a llama.cpp built-in name (chatml, llama3, gemma, phi4…)`,
     },
+    raw: {
+      type: 'boolean',
+      default: false,
+      description: 'Plain text completion, no chat template (base models)',
+    },
     ...jsonArg,
   },
   async run({ args }) {
@@ -133,9 +139,26 @@ export const command = defineCommand({
     const model = await loadModel(args.model, {
       slots: 1,
       ...(context ? { contextPerSequence: context } : {}),
-      ...(args.template ? { template: args.template } : {}),
+      // Raw completion uses no template; 'chatml' only keeps a broken GGUF template from failing the load.
+      ...(args.template ? { template: args.template } : args.raw ? { template: 'chatml' } : {}),
     });
     try {
+      if (args.raw) {
+        const {
+          thinking: _t,
+          system: _s,
+          budget: _b,
+          ...raw
+        } = settings as typeof settings & {
+          system?: string;
+          budget?: number;
+        };
+        await runRaw(model, raw, {
+          ...(args.prompt !== undefined ? { prompt: args.prompt } : {}),
+          json: args.json,
+        });
+        return;
+      }
       const session = new ChatSession(model, settings);
       if (args.prompt !== undefined) {
         const { signal, dispose } = interruptSignal();
