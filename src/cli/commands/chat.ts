@@ -116,6 +116,11 @@ export const command = defineCommand({
       type: 'string',
       description: `Chat format (default: the GGUF's own, else a llama.cpp built-in): a .jinja file, ${TEMPLATE_IDS.join(' | ')}, or a llama.cpp built-in name (chatml, llama3, gemma, phi4…)`,
     },
+    threads: {
+      type: 'string',
+      description:
+        'CPU threads (default: DISTILL_THREADS, else 1 below 100M parameters, else the free cores, max 8)',
+    },
     raw: {
       type: 'boolean',
       default: false,
@@ -136,8 +141,10 @@ export const command = defineCommand({
       ...(args.system ? { system: args.system } : {}),
     };
     const context = args.context === undefined ? undefined : intArg(args.context, 'context', 0, 16);
+    const threads = args.threads === undefined ? undefined : intArg(args.threads, 'threads', 1, 1);
     const model = await loadModel(args.model, {
       slots: 1,
+      ...(threads ? { threads } : {}),
       ...(context ? { contextPerSequence: context } : {}),
       // Raw completion uses no template; 'chatml' only keeps a broken GGUF template from failing the load.
       ...(args.template ? { template: args.template } : args.raw ? { template: 'chatml' } : {}),
