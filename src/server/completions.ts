@@ -7,7 +7,7 @@ import type { CompletionRequest, LocalStreamOptions } from '../runtime/local-mod
 import type { ScoredPosition } from '../runtime/score.ts';
 import { toFinishReason } from './completion-format.ts';
 import { type CompletionToken, completionLogprobs } from './logprobs.ts';
-import type { ModelRegistry, ServedModel } from './model-registry.ts';
+import type { ModelRegistry } from './model-registry.ts';
 import { fromZodError, HttpError, toHttpError } from './openai-error.ts';
 import { sseResponse } from './sse-response.ts';
 
