@@ -32,7 +32,7 @@ export const STUDENT_CHAT_TEMPLATE =
   "{{ bos_token }}{% for m in messages %}{% if m.role == 'system' %}System: {{ m.content }}\n" +
   "{% elif m.role == 'user' %}User: {{ m.content }}\n" +
   "{% elif m.role == 'assistant' %}Assistant: {{ m.content }}{{ eos_token }}\n{% endif %}{% endfor %}" +
-  '{% if add_generation_prompt %}Assistant: <think>\n{% if enable_thinking is defined and not enable_thinking %}\n</think>\n\n{% endif %}{% endif %}';
+  "{% if add_generation_prompt %}Assistant: <think>\n{% if enable_thinking is defined and not enable_thinking %}{{ '\\n</think>\\n\\n' }}{% endif %}{% endif %}";
 
 export const STUDENT_TEMPLATE_ID = 'distill-student-v1';
 

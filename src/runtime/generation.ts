@@ -43,6 +43,8 @@ export interface GenerationSettings {
   signal?: AbortSignal;
   /** When the request arrived (for time to first token). */
   startedAt: number;
+  /** Called with each sampled token (not injected ones) and its logits, before its text streams (logprobs). */
+  onSample?: (token: number, logits: Float32Array, phase: 'reasoning' | 'text') => void;
 }
 
 /**
@@ -188,6 +190,10 @@ export class Generation implements DecodeJob {
       return this.feed(this.closeTokens(false), 'inject');
     }
     if (model.isEog(token)) return this.finish('stop');
+    if (this.s.onSample) {
+      const opens = this.parser.phase === 'detect' && token === this.openToken;
+      this.s.onSample(token, logits, this.thinking || opens ? 'reasoning' : 'text');
+    }
     return this.feed([token], 'sample');
   }
 

@@ -1,6 +1,9 @@
+export { builtinTemplateNames } from './builtin-template.ts';
 export { DEFAULT_WAIT, DEFAULT_WRAP_UP } from './generation.ts';
 export { type GgufHeader, readGgufHeader } from './gguf-header.ts';
+export { type JinjaRenderInput, JinjaTemplate, type TemplateMessage } from './jinja-template.ts';
 export {
+  type CompletionRequest,
   type GenerateBatchOptions,
   type LoadModelOptions,
   LocalModel,
@@ -11,5 +14,13 @@ export { estimateModelBytes, reservedBytes } from './memory-budget.ts';
 export { type ModelInfo, NativeModel } from './native-model.ts';
 export { R1_TEMPERATURE, R1_TOP_P, Sampler, type SamplerOptions } from './sampler.ts';
 export type { SchedulerOptions } from './scheduler.ts';
-export { type ChatTemplate, selectTemplate, TEMPLATE_IDS, type TemplateId } from './templates.ts';
+export type { ScoredPosition } from './score.ts';
+export {
+  type ChatTemplate,
+  selectTemplate,
+  TEMPLATE_IDS,
+  type TemplateId,
+  type ThinkingStart,
+} from './templates.ts';
+export { chooseThreads } from './threads.ts';
 export { type TokenizeOptions, Tokenizer } from './tokenizer.ts';

@@ -5,20 +5,26 @@ import {
   type GenerationControl,
 } from '../core/chat-model.ts';
 import { InvalidInputError } from '../core/errors/invalid-input-error.ts';
+import type { LogprobRequest, TokenLogprob } from '../core/logprobs.ts';
 import type { StreamPart } from '../core/stream-part.ts';
 import type { Trace } from '../core/trace.ts';
 import { foldTrace } from '../core/trace-fold.ts';
 import { validate } from '../core/validate.ts';
 import { Generation } from './generation.ts';
+import { logprobsOf } from './logprobs.ts';
 import { reserveMemory } from './memory-budget.ts';
 import { type ModelInfo, NativeModel } from './native-model.ts';
 import { PartQueue } from './part-queue.ts';
 import { Sampler } from './sampler.ts';
 import { DecodeScheduler, type SchedulerOptions } from './scheduler.ts';
+import { type ScoredPosition, scoreSequences } from './score.ts';
 import { type ChatTemplate, selectTemplate, type TemplateId } from './templates.ts';
 
 export interface LoadModelOptions extends SchedulerOptions {
-  /** Chat format. Defaults to detection from the GGUF's chat template. */
+  /**
+   * Chat format: a template name (Distill's or a llama.cpp built-in) or a `.jinja` file. Defaults to the GGUF's
+   * own template, else a llama.cpp built-in chosen from its vocabulary and architecture.
+   */
   template?: TemplateId;
   /** Model id reported to callers. Defaults to the file path. */
   id?: string;
@@ -41,6 +47,20 @@ export interface LocalStreamOptions {
   answerReserve?: number;
   /** Top-k filter (0 = off). Defaults to 0. */
   topK?: number;
+  /** Report each sampled token's log-probability and top alternatives. */
+  logprobs?: LogprobRequest;
+}
+
+/** A plain text completion (base models, `/v1/completions`): no chat template, no thinking control. */
+export interface CompletionRequest {
+  /** Prompt text (special tokens written as text are parsed; BOS added when the model wants one), or token ids. */
+  prompt: string | number[];
+  /** Maximum generated tokens. Defaults to the room left in the context. */
+  maxTokens?: number;
+  temperature?: number;
+  topP?: number;
+  seed?: number;
+  stop?: string[];
 }
 
 export interface GenerateBatchOptions {
@@ -147,6 +167,7 @@ export class LocalModel implements ChatModel, AsyncDisposable {
         },
         signal: options.signal,
         startedAt,
+        ...(options.logprobs ? { onSample: this.logprobHook(options.logprobs) } : {}),
       },
       (part) => queue.push(part),
       (error) => (error === undefined ? queue.close() : queue.fail(error)),
@@ -154,6 +175,92 @@ export class LocalModel implements ChatModel, AsyncDisposable {
     options.control?.({ answerNow: () => generation.answerNow() });
     this.scheduler.submit(generation);
     return queue;
+  }
+
+  private logprobHook(request: LogprobRequest) {
+    const k = Math.max(0, Math.min(20, Math.floor(request.topLogprobs)));
+    return (token: number, logits: Float32Array, phase: 'reasoning' | 'text') => {
+      const { logprob, top } = logprobsOf(logits, token, k);
+      request.onToken({
+        ...this.candidate(token, logprob),
+        top: top.map((t) => this.candidate(t.token, t.logprob)),
+        phase,
+      });
+    };
+  }
+
+  /** A token id with its text and bytes, as logprob entries report it. */
+  candidate(token: number, logprob: number): Omit<TokenLogprob, 'top' | 'phase'> {
+    const bytes = this.native.pieceBytes(token);
+    return { token, text: Buffer.from(bytes).toString('utf8'), bytes: Array.from(bytes), logprob };
+  }
+
+  /** Token ids of a completion prompt: BOS when the model's tokenizer adds one, special tokens parsed. */
+  tokenizePrompt(prompt: string | number[]): number[] {
+    if (typeof prompt !== 'string') return prompt;
+    return this.native.tokenize(prompt, { addBos: this.native.lib.vocabGetAddBos(this.native.vocab) });
+  }
+
+  /**
+   * Continue `prompt` as plain text (base models, `distill chat --raw`, `/v1/completions`): no chat template and
+   * no thinking control; streams `text-delta` parts and one `finish`.
+   */
+  complete(
+    request: CompletionRequest,
+    options: Omit<LocalStreamOptions, 'control'> = {},
+  ): AsyncIterable<StreamPart> {
+    const startedAt = performance.now();
+    if (this.disposed)
+      throw new InvalidInputError('model is disposed', { hint: 'load it again with loadModel' });
+    const prompt = this.tokenizePrompt(request.prompt);
+    if (prompt.length === 0)
+      throw new InvalidInputError('the prompt is empty', { hint: 'give at least one token of text' });
+    for (const t of prompt)
+      if (!Number.isInteger(t) || t < 0 || t >= this.native.nVocab)
+        throw new InvalidInputError(`token id ${t} is outside the vocabulary (0–${this.native.nVocab - 1})`);
+    const room = this.scheduler.contextPerSequence - prompt.length;
+    if (room < 1)
+      throw new InvalidInputError(
+        `prompt is ${prompt.length} tokens; the context holds ${this.scheduler.contextPerSequence}`,
+        { hint: 'shorten the prompt or load the model with a larger contextPerSequence' },
+      );
+    const queue = new PartQueue<StreamPart>();
+    const generation = new Generation(
+      this.native,
+      {
+        prompt,
+        maxTokens: Math.min(request.maxTokens ?? room, room),
+        sampler: new Sampler({
+          temperature: request.temperature,
+          topP: request.topP,
+          topK: options.topK,
+          seed: request.seed,
+        }),
+        stop: request.stop ?? [],
+        startInReasoning: false,
+        thinking: { enabled: false },
+        signal: options.signal,
+        startedAt,
+        ...(options.logprobs ? { onSample: this.logprobHook(options.logprobs) } : {}),
+      },
+      (part) => queue.push(part),
+      (error) => (error === undefined ? queue.close() : queue.fail(error)),
+    );
+    this.scheduler.submit(generation);
+    return queue;
+  }
+
+  /**
+   * Teacher-forced scoring: for each sequence, every token's log-probability given the tokens before it, with
+   * the `topK` most likely alternatives (position 0 has no prefix and is not scored). Sequences share decodes.
+   */
+  async score(sequences: number[][], options: { topK?: number } = {}): Promise<ScoredPosition[][]> {
+    if (this.disposed)
+      throw new InvalidInputError('model is disposed', { hint: 'load it again with loadModel' });
+    return scoreSequences(this.native, sequences, {
+      topK: options.topK ?? 0,
+      threads: this.scheduler.threads,
+    });
   }
 
   /** Generate one reply as a Trace. */
@@ -194,7 +301,9 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
   const native = NativeModel.load(path);
   let release: (() => void) | undefined;
   try {
-    const template = selectTemplate(native.info, options.template);
+    const template = selectTemplate(native.info, options.template, {
+      hasToken: (text) => native.singleToken(text) !== undefined,
+    });
     const slots = options.slots ?? 8;
     const perSeq = options.contextPerSequence ?? Math.min(native.info.contextLength || 4096, 4096);
     release = reserveMemory(native.info, slots * perSeq, options.memoryBudgetBytes);

@@ -15,8 +15,10 @@ export interface ModelReport {
   heads: number;
   headsKv: number;
   tokenizer: { model: string; vocabSize: number; bos: string; eos: string; thinkTokens: boolean };
-  /** Detected chat format, or undefined when the runtime cannot chat with it. */
+  /** The chat format `distill chat` uses (template id), or undefined when none can be used. */
   template: string | undefined;
+  /** Where that format comes from and where thinking starts, in words (or why none can be used). */
+  templateDescription: string;
   chatTemplate: string | undefined;
   /** `distill.*` metadata written by the trainer (recipe, data, teacher, licence…). */
   provenance: Record<string, string>;
@@ -30,10 +32,14 @@ export function describeModel(path: string): ModelReport {
   try {
     const i = model.info;
     let template: string | undefined;
+    let templateDescription: string;
     try {
-      template = selectTemplate(i).id;
-    } catch {
+      const t = selectTemplate(i, undefined, { hasToken: (text) => model.singleToken(text) !== undefined });
+      template = t.id;
+      templateDescription = t.description;
+    } catch (error) {
       template = undefined;
+      templateDescription = `unusable: ${error instanceof Error ? error.message : String(error)}`;
     }
     const pick = (prefix: string) =>
       Object.fromEntries(Object.entries(i.metadata).filter(([k]) => k.startsWith(prefix)));
@@ -59,6 +65,7 @@ export function describeModel(path: string): ModelReport {
           model.singleToken('<think>') !== undefined && model.singleToken('</think>') !== undefined,
       },
       template,
+      templateDescription,
       chatTemplate: i.chatTemplate,
       provenance: pick('distill.'),
       general: pick('general.'),

@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.ts';
+import { ModelError } from '../core/errors/model-error.ts';
 import { fileSha256 } from '../core/hash.ts';
 import { describeModel } from './model-info.ts';
 import { R1_TEMPERATURE, R1_TOP_P } from './sampler.ts';
@@ -48,6 +49,13 @@ export async function exportOllama(
     },
     options.template,
   );
+  if (template.ollamaTemplate === undefined)
+    throw new ModelError(
+      `Distill cannot write an Ollama TEMPLATE for this chat format (${template.description})`,
+      {
+        hint: 'pass --template distill-student-v1, deepseek-r1, qwen3 or chatml for the format the model was tuned on',
+      },
+    );
   const dir = resolve(options.outDir);
   mkdirSync(dir, { recursive: true });
   const file = basename(modelPath);

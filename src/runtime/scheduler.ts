@@ -1,7 +1,7 @@
-import { availableParallelism } from 'node:os';
 import { setImmediate as yieldNow } from 'node:timers/promises';
 import { type BatchStruct, llamaFailure, type Pointer } from './llama/ffi.ts';
 import type { NativeModel } from './native-model.ts';
+import { chooseThreads } from './threads.ts';
 
 /** One sequence to run: its prompt, then one `step` per decode until it returns null. */
 export interface DecodeJob {
@@ -26,7 +26,7 @@ export interface SchedulerOptions {
   batchTokens?: number;
   /**
    * CPU threads. Defaults to `DISTILL_THREADS`, else 1 below 100M parameters (ggml's thread barriers cost more
-   * than they save on small models, and stall badly on busy shared cores), else half the cores.
+   * than they save on small models, and stall badly on busy shared cores), else the free cores (max 8).
    */
   threads?: number;
   /** CPU threads when a decode holds several tokens (prompts, batches). Defaults to `threads`. */
@@ -50,6 +50,8 @@ interface Slot {
  */
 export class DecodeScheduler {
   readonly slots: number;
+  /** CPU threads of single-token decodes. */
+  readonly threads: number;
   readonly contextPerSequence: number;
   private readonly model: NativeModel;
   private readonly ctx: Pointer;
@@ -75,14 +77,8 @@ export class DecodeScheduler {
     this.slots = Math.max(1, options.slots ?? 8);
     const perSeq = options.contextPerSequence ?? Math.min(model.info.contextLength || 4096, 4096);
     this.batchTokens = Math.max(this.slots, options.batchTokens ?? 512);
-    const envThreads = Number(process.env.DISTILL_THREADS);
-    const threads =
-      options.threads ??
-      (Number.isInteger(envThreads) && envThreads > 0
-        ? envThreads
-        : model.info.params < 100_000_000
-          ? 1
-          : Math.max(1, Math.floor(availableParallelism() / 2)));
+    const threads = options.threads ?? chooseThreads(model.info.params);
+    this.threads = threads;
     this.asyncDecode = options.asyncDecode ?? model.info.params > 20_000_000;
     const params = lib.contextDefaultParams();
     Object.assign(params, {

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import {
   formatAssistantWithThinking,
   renderStudentPrompt,
@@ -5,35 +6,60 @@ import {
   STUDENT_TEMPLATE_ID,
   splitAssistantThinking,
   THINK_CLOSE,
+  THINK_OPEN,
 } from '../core/chat-format.ts';
 import type { ChatMessage } from '../core/chat-model.ts';
-import { ModelError } from '../core/errors/model-error.ts';
+import { InvalidInputError } from '../core/errors/invalid-input-error.ts';
+import { builtinTemplateNames, chooseBuiltin, renderBuiltin } from './builtin-template.ts';
+import { JinjaTemplate, type TemplateMessage } from './jinja-template.ts';
+import { ollamaTemplateFor } from './ollama-templates.ts';
 
-export const TEMPLATE_IDS = [STUDENT_TEMPLATE_ID, 'deepseek-r1', 'qwen3', 'chatml'] as const;
-export type TemplateId = (typeof TEMPLATE_IDS)[number];
+/**
+ * Template names Distill knows besides llama.cpp's built-ins: its student format, and the official DeepSeek-R1
+ * Distill and Qwen3 Jinja templates (for GGUFs whose own template is missing or broken).
+ */
+export const TEMPLATE_IDS = [STUDENT_TEMPLATE_ID, 'deepseek-r1', 'qwen3'] as const;
+/** A template name (see {@link TEMPLATE_IDS}, or a llama.cpp built-in) or the path of a `.jinja` file. */
+export type TemplateId = string;
 
 export interface RenderOptions {
   /** Defaults to true. With false, the prompt ends with an empty closed thinking block. */
   enableThinking?: boolean;
   /** Keep earlier assistant thinking in history. Defaults to false (R1 rule: strip it). */
   keepHistoryThinking?: boolean;
+  /** The clock for templates that print today's date. Defaults to now. */
+  now?: Date;
 }
+
+/** Where the model's thinking starts: inside the prompt (R1-Distill), opened by the model (Qwen3), or nowhere. */
+export type ThinkingStart = 'pre-opened' | 'model-opened' | 'none';
 
 /** How a model's chat format renders prompts and where its output starts. */
 export interface ChatTemplate {
-  id: TemplateId;
+  /** `distill-student-v1`, `gguf` (the GGUF's own Jinja), a llama.cpp built-in name, or a file path. */
+  id: string;
+  /** Where the format comes from, in words (`distill model info`, the top of `distill chat`). */
+  description: string;
   render(messages: ChatMessage[], options?: RenderOptions): string;
-  /** Where the model's output starts: inside pre-opened thinking (R1, students) or `detect` (Qwen3 opens it). */
+  /** Where the model's output starts: inside pre-opened thinking, or `detect` (the model may open it). */
   startInReasoning: boolean | 'detect';
+  thinkingStart: ThinkingStart;
   /** Thinking can be switched off per turn. */
   supportsThinkingToggle: boolean;
   /** Stop strings besides end-of-generation tokens (e.g. a next-turn marker). */
   stop: string[];
-  /** The Ollama Modelfile TEMPLATE (Go template) for the same format. */
-  ollamaTemplate: string;
+  /** The Ollama Modelfile TEMPLATE (Go template) for the same format, where Distill has one. */
+  ollamaTemplate: string | undefined;
 }
 
-const EMPTY_THINK = `\n${THINK_CLOSE}\n\n`;
+export interface TemplateModelInfo {
+  chatTemplate: string | undefined;
+  metadata: Record<string, string>;
+  bosToken: string;
+  eosToken: string;
+  /** `general.architecture`, for the built-in fallback. Defaults to the metadata's. */
+  architecture?: string;
+}
 
 /** Assistant history content: thinking stripped (default) or kept inline. */
 function historyContent(m: ChatMessage, keep: boolean): string {
@@ -43,9 +69,20 @@ function historyContent(m: ChatMessage, keep: boolean): string {
   return keep && reasoning ? formatAssistantWithThinking(reasoning, answer) : answer;
 }
 
+function templateMessages(messages: ChatMessage[], keep: boolean): TemplateMessage[] {
+  return messages.map((m) =>
+    m.role === 'assistant'
+      ? { role: m.role, content: historyContent(m, keep) }
+      : { role: m.role, content: m.content },
+  );
+}
+
 function student(bos: string, eos: string): ChatTemplate {
   return {
     id: STUDENT_TEMPLATE_ID,
+    description: `${STUDENT_TEMPLATE_ID} (Distill student)`,
+    // Proven identical to STUDENT_CHAT_TEMPLATE rendered by Jinja (jinja-template.test.ts); it is also what
+    // the trainer tokenises, and it renders GGUFs written before that template's trim_blocks fix the same way.
     render: (messages, o = {}) =>
       renderStudentPrompt(
         messages.map((m) => (m.role === 'assistant' ? { ...m, content: historyContent(m, false) } : m)),
@@ -57,97 +94,144 @@ function student(bos: string, eos: string): ChatTemplate {
         },
       ),
     startInReasoning: true,
+    thinkingStart: 'pre-opened',
     supportsThinkingToggle: true,
     stop: ['\nUser:'],
-    ollamaTemplate:
-      '{{ if .System }}System: {{ .System }}\n{{ end }}{{ range .Messages }}{{ if eq .Role "user" }}User: {{ .Content }}\n' +
-      `{{ else if eq .Role "assistant" }}Assistant: {{ .Content }}${eos}\n{{ end }}{{ end }}Assistant: <think>\n`,
+    ollamaTemplate: ollamaTemplateFor(STUDENT_CHAT_TEMPLATE, eos),
   };
 }
 
-function deepseekR1(bos: string): ChatTemplate {
-  return {
-    id: 'deepseek-r1',
-    render: (messages, o = {}) => {
-      let out = bos;
-      for (const m of messages) {
-        if (m.role === 'system') out += m.content;
-        else if (m.role === 'user') out += `<｜User｜>${m.content}`;
-        else
-          out += `<｜Assistant｜>${historyContent(m, o.keepHistoryThinking ?? false)}<｜end▁of▁sentence｜>`;
-      }
-      return `${out}<｜Assistant｜><think>\n${o.enableThinking === false ? EMPTY_THINK : ''}`;
-    },
-    startInReasoning: true,
-    supportsThinkingToggle: true,
-    stop: [],
-    ollamaTemplate:
-      '{{- if .System }}{{ .System }}{{ end }}{{- range .Messages }}{{- if eq .Role "user" }}<｜User｜>{{ .Content }}' +
-      '{{- else if eq .Role "assistant" }}<｜Assistant｜>{{ .Content }}<｜end▁of▁sentence｜>{{ end }}{{- end }}<｜Assistant｜><think>\n',
-  };
-}
+type RawRender = (messages: TemplateMessage[], enableThinking: boolean | undefined, now?: Date) => string;
 
-function chatml(id: 'qwen3' | 'chatml'): ChatTemplate {
+const PROBE = '\u0001distill-probe\u0001';
+
+/**
+ * A chat format from a raw renderer: finds where thinking starts by rendering a probe turn (ends in `<think>`:
+ * pre-opened; the template mentions `<think>` or `</think>`: model-opened; else none) and how thinking is switched off
+ * (the template's `enable_thinking`, else an empty closed block written after the prompt).
+ */
+function fromRenderer(
+  id: string,
+  description: string,
+  raw: RawRender,
+  source: string | undefined,
+  eos: string,
+): ChatTemplate {
+  const probe = [{ role: 'user', content: PROBE }];
+  const prompt = raw(probe, undefined);
+  const tail = prompt.slice(prompt.lastIndexOf(PROBE) + PROBE.length);
+  const preOpened = /<think>\s*$/.test(tail);
+  const mentions = (source ?? '').includes(THINK_OPEN) || (source ?? '').includes(THINK_CLOSE);
+  const thinkingStart: ThinkingStart = preOpened ? 'pre-opened' : mentions ? 'model-opened' : 'none';
+  const hasVariable = (source ?? '').includes('enable_thinking');
+  const byVariable = hasVariable && raw(probe, false) !== raw(probe, true);
+  const stop = [
+    '<|im_end|>',
+    '<|eot_id|>',
+    '<end_of_turn>',
+    '<｜end▁of▁sentence｜>',
+    ...(source?.includes('<|channel|>') ? [] : ['<|end|>']),
+  ].filter((marker) => (source ?? prompt).includes(marker));
   return {
     id,
+    description: `${description}; thinking ${thinkingStart === 'none' ? 'not marked' : thinkingStart}`,
     render: (messages, o = {}) => {
-      let out = '';
-      for (const m of messages) {
-        const content =
-          m.role === 'assistant' ? historyContent(m, o.keepHistoryThinking ?? false) : m.content;
-        out += `<|im_start|>${m.role}\n${content}<|im_end|>\n`;
-      }
-      out += '<|im_start|>assistant\n';
-      if (id === 'qwen3' && o.enableThinking === false) out += `<think>\n${EMPTY_THINK}`;
-      return out;
+      const msgs = templateMessages(messages, o.keepHistoryThinking ?? false);
+      const off = o.enableThinking === false;
+      if (byVariable) return raw(msgs, !off, o.now);
+      const out = raw(msgs, hasVariable ? !off : undefined, o.now);
+      if (!off || thinkingStart === 'none') return out;
+      if (thinkingStart === 'pre-opened')
+        return `${out}${out.endsWith('\n') ? '' : '\n'}\n${THINK_CLOSE}\n\n`;
+      return `${out}${THINK_OPEN}\n\n${THINK_CLOSE}\n\n`;
     },
-    startInReasoning: 'detect',
-    supportsThinkingToggle: id === 'qwen3',
-    stop: ['<|im_end|>'],
-    ollamaTemplate:
-      '{{- if .System }}<|im_start|>system\n{{ .System }}<|im_end|>\n{{ end }}{{- range .Messages }}<|im_start|>{{ .Role }}\n' +
-      '{{ .Content }}<|im_end|>\n{{ end }}<|im_start|>assistant\n',
+    startInReasoning: preOpened ? true : 'detect',
+    thinkingStart,
+    supportsThinkingToggle: thinkingStart !== 'none' || byVariable,
+    stop,
+    ollamaTemplate: ollamaTemplateFor(source ?? prompt, eos),
   };
+}
+
+function jinja(id: string, description: string, source: string, bos: string, eos: string): ChatTemplate {
+  const template = new JinjaTemplate(source, description);
+  return fromRenderer(
+    id,
+    description,
+    (messages, enableThinking, now) =>
+      template.render({
+        messages,
+        addGenerationPrompt: true,
+        bosToken: bos,
+        eosToken: eos,
+        ...(enableThinking === undefined ? {} : { enableThinking }),
+        ...(now ? { now } : {}),
+      }),
+    source,
+    eos,
+  );
+}
+
+function builtin(name: string, why: string, eos: string): ChatTemplate {
+  return fromRenderer(
+    name,
+    `llama.cpp built-in '${name}' (${why})`,
+    (messages) => renderBuiltin(name, messages, true),
+    undefined,
+    eos,
+  );
+}
+
+/** Distill's bundled Jinja templates for the named formats. */
+function bundled(name: 'deepseek-r1' | 'qwen3'): string {
+  const file = name === 'deepseek-r1' ? 'deepseek-r1-distill-qwen.jinja' : 'qwen3-hybrid.jinja';
+  return readFileSync(new URL(`./fixtures/templates/${file}`, import.meta.url), 'utf8');
+}
+
+function isStudent(info: TemplateModelInfo): boolean {
+  const t = info.chatTemplate ?? '';
+  return (
+    info.metadata['distill.template_id'] === STUDENT_TEMPLATE_ID ||
+    t === STUDENT_CHAT_TEMPLATE ||
+    t.includes('Assistant: <think>')
+  );
+}
+
+function byName(name: string, info: TemplateModelInfo): ChatTemplate {
+  const bos = info.bosToken;
+  const eos = info.eosToken;
+  if (name === STUDENT_TEMPLATE_ID) return student(bos || '<s>', eos || '</s>');
+  if (name === 'deepseek-r1' || name === 'qwen3')
+    return jinja(name, `${name} (Distill's bundled Jinja)`, bundled(name), bos, eos);
+  const names = builtinTemplateNames();
+  if (names.includes(name)) return builtin(name, 'chosen with --template', eos);
+  if (name.endsWith('.jinja') || name.includes('/') || existsSync(name)) {
+    if (!existsSync(name))
+      throw new InvalidInputError(`template file ${name} does not exist`, {
+        hint: 'pass a .jinja file that exists, or a template name',
+      });
+    return jinja(name, `Jinja file ${name}`, readFileSync(name, 'utf8'), bos, eos);
+  }
+  throw new InvalidInputError(`unknown template '${name}'`, {
+    hint: `use a .jinja file, one of ${TEMPLATE_IDS.join(', ')}, or a llama.cpp built-in: ${names.join(', ')}`,
+  });
 }
 
 /**
- * Pick the chat format from a GGUF's `tokenizer.chat_template` (and `distill.template_id`): Distill students,
- * DeepSeek-R1 (pre-opened `<think>`), Qwen3 (thinking switch), plain ChatML.
+ * The chat format of a GGUF: an explicit `override` (a name or a `.jinja` file) first; else Distill's student
+ * format; else the GGUF's own Jinja `tokenizer.chat_template`; else llama.cpp's built-in template for its special
+ * tokens (`hasToken`) or architecture.
  */
 export function selectTemplate(
-  info: {
-    chatTemplate: string | undefined;
-    metadata: Record<string, string>;
-    bosToken: string;
-    eosToken: string;
-  },
+  info: TemplateModelInfo,
   override?: TemplateId,
+  options: { hasToken?: (text: string) => boolean } = {},
 ): ChatTemplate {
-  const t = info.chatTemplate ?? '';
-  const id: TemplateId | undefined =
-    override ??
-    (info.metadata['distill.template_id'] === STUDENT_TEMPLATE_ID ||
-    t === STUDENT_CHAT_TEMPLATE ||
-    t.includes('Assistant: <think>')
-      ? STUDENT_TEMPLATE_ID
-      : t.includes('<｜Assistant｜>')
-        ? 'deepseek-r1'
-        : t.includes('<|im_start|>')
-          ? t.includes('<think>') || t.includes('enable_thinking')
-            ? 'qwen3'
-            : 'chatml'
-          : undefined);
-  switch (id) {
-    case STUDENT_TEMPLATE_ID:
-      return student(info.bosToken || '<s>', info.eosToken || '</s>');
-    case 'deepseek-r1':
-      return deepseekR1(info.bosToken);
-    case 'qwen3':
-    case 'chatml':
-      return chatml(id);
-    default:
-      throw new ModelError(t ? 'unsupported chat template in this GGUF' : 'this GGUF has no chat template', {
-        hint: `pass a template explicitly: one of ${TEMPLATE_IDS.join(', ')}`,
-      });
-  }
+  if (override) return byName(override, info);
+  if (isStudent(info)) return student(info.bosToken || '<s>', info.eosToken || '</s>');
+  if (info.chatTemplate)
+    return jinja('gguf', "the GGUF's chat template (Jinja)", info.chatTemplate, info.bosToken, info.eosToken);
+  const arch = info.architecture ?? info.metadata['general.architecture'] ?? 'unknown';
+  const choice = chooseBuiltin(arch, options.hasToken);
+  return builtin(choice.name, `no template in the GGUF; ${choice.reason}`, info.eosToken);
 }

@@ -4,6 +4,7 @@ import { cors } from 'hono/cors';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { apiKeyAuth } from './auth.ts';
 import { chatCompletions } from './chat-completions.ts';
+import { completions } from './completions.ts';
 import { hostGuard } from './host-guard.ts';
 import { InFlightRequests } from './in-flight.ts';
 import { requireJsonBody } from './json-content-type.ts';
@@ -59,7 +60,7 @@ function errorResponse(error: HttpError): Response {
 
 /**
  * The OpenAI-compatible reasoning server as a Hono app (test it in-process with `app.request()`).
- * Routes: `GET /health`, `GET /v1/models`, `POST /v1/chat/completions`,
+ * Routes: `GET /health`, `GET /v1/models`, `POST /v1/chat/completions`, `POST /v1/completions`,
  * `POST /v1/distill/answer-now/:id`, and the web UI at `/`.
  */
 export function createServer(options: ServerOptions): DistillServer {
@@ -152,6 +153,8 @@ export function createServer(options: ServerOptions): DistillServer {
       maxTokensLimit: options.maxTokensLimit ?? 32768,
     }),
   );
+
+  app.post('/v1/completions', completions({ registry, maxTokensLimit: options.maxTokensLimit ?? 32768 }));
 
   app.post('/v1/distill/answer-now/:id', (c) => {
     const id = c.req.param('id');

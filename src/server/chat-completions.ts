@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import type { ChatRequest } from '../core/chat-model.ts';
+import type { TokenLogprob } from '../core/logprobs.ts';
 import type { StreamPart } from '../core/stream-part.ts';
 import type { ThinkingEnd } from '../core/trace.ts';
 import {
@@ -12,6 +13,7 @@ import {
   toUsage,
 } from './completion-format.ts';
 import type { InFlightHandle, InFlightRequests } from './in-flight.ts';
+import { chatLogprobs } from './logprobs.ts';
 import { type EffortBudgets, type MappedRequest, mapRequest } from './map-request.ts';
 import { mergeStreams } from './merge-streams.ts';
 import type { ModelRegistry, ServedModel } from './model-registry.ts';
@@ -38,6 +40,14 @@ interface Job {
   handle: InFlightHandle;
   accumulators: ChoiceAccumulator[];
   sources: AsyncGenerator<StreamPart>[];
+  /** Per choice, sampled tokens not yet sent (when the request asked for logprobs). */
+  logprobs: TokenLogprob[][] | undefined;
+}
+
+/** The `logprobs` field of a choice: the tokens gathered since the last chunk, or null when not requested. */
+function takeLogprobs(job: Job, index: number) {
+  const pending = job.logprobs?.[index];
+  return pending ? { content: chatLogprobs(pending.splice(0)), refusal: null } : null;
 }
 
 async function readBody(c: Context): Promise<unknown> {
@@ -72,6 +82,12 @@ export function chatCompletions(deps: ChatCompletionsDeps): (c: Context) => Prom
         },
       );
 
+    if (body.top_logprobs != null && body.logprobs !== true)
+      throw new HttpError(400, 'top_logprobs needs logprobs: true', {
+        param: 'top_logprobs',
+        code: 'invalid_value',
+      });
+    const topLogprobs = body.logprobs === true ? (body.top_logprobs ?? 0) : undefined;
     const id = `chatcmpl-${randomUUID().replaceAll('-', '')}`;
     const abort = new AbortController();
     const requestSignal = c.req.raw.signal;
@@ -80,8 +96,15 @@ export function chatCompletions(deps: ChatCompletionsDeps): (c: Context) => Prom
     else requestSignal.addEventListener('abort', onClientGone, { once: true });
     const handle = deps.inFlight.register(id);
     const accumulators = Array.from({ length: mapped.n }, () => new ChoiceAccumulator(startedAt));
+    const logprobs = topLogprobs === undefined ? undefined : accumulators.map((): TokenLogprob[] => []);
     const sources = accumulators.map((_, i) =>
-      runChoice(served, choiceRequest(mapped.request, i), { signal: abort.signal, control: handle.attach }),
+      runChoice(served, choiceRequest(mapped.request, i), {
+        signal: abort.signal,
+        control: handle.attach,
+        ...(logprobs && topLogprobs !== undefined
+          ? { logprobs: { topLogprobs, onToken: (t: TokenLogprob) => logprobs[i]?.push(t) } }
+          : {}),
+      }),
     );
     const job: Job = {
       id,
@@ -92,6 +115,7 @@ export function chatCompletions(deps: ChatCompletionsDeps): (c: Context) => Prom
       handle,
       accumulators,
       sources,
+      logprobs,
     };
     const cleanup = () => {
       handle.done();
@@ -136,7 +160,7 @@ async function completeJob(job: Job) {
       return {
         index,
         message,
-        logprobs: null,
+        logprobs: takeLogprobs(job, index),
         finish_reason: toFinishReason(trace.finishReason),
         thinking_end: a.thinkingEnd,
       };
@@ -167,7 +191,7 @@ async function streamJob(job: Job, cleanup: () => void): Promise<Response> {
       {
         index,
         delta,
-        logprobs: null,
+        logprobs: takeLogprobs(job, index),
         finish_reason: finish,
         ...(thinkingEnd ? { thinking_end: thinkingEnd } : {}),
       },

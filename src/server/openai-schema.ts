@@ -85,6 +85,10 @@ export const ChatCompletionBodySchema = z.looseObject({
   enable_thinking: z.boolean().nullable().optional(),
   /** llama-server style per-request override of the server's reasoning format. */
   reasoning_format: ReasoningFormatSchema.nullable().optional(),
+  /** Return each generated token's logprob (thinking and answer tokens) in `choices[].logprobs.content`. */
+  logprobs: z.boolean().nullable().optional(),
+  /** Alternatives per token (0–20); needs `logprobs: true`. */
+  top_logprobs: z.number().int().min(0).max(20).nullable().optional(),
   tools: z.array(z.unknown()).max(0, 'tools are not supported by this server').nullable().optional(),
   response_format: z
     .looseObject({ type: z.literal('text') })

@@ -1,5 +1,6 @@
 import type { ChatRequest, GenerationControl } from '../core/chat-model.ts';
 import { ModelError } from '../core/errors/model-error.ts';
+import type { LogprobRequest } from '../core/logprobs.ts';
 import type { StreamPart } from '../core/stream-part.ts';
 import type { FinishReason, ThinkingEnd, Timing, Trace, Usage } from '../core/trace.ts';
 import { TraceFold } from '../core/trace-fold.ts';
@@ -65,7 +66,7 @@ export class ChoiceAccumulator {
 export async function* runChoice(
   served: ServedModel,
   request: ChatRequest,
-  options: { signal: AbortSignal; control: (c: GenerationControl) => void },
+  options: { signal: AbortSignal; control: (c: GenerationControl) => void; logprobs?: LogprobRequest },
 ): AsyncGenerator<StreamPart> {
   const release = await served.queue.acquire(options.signal);
   try {

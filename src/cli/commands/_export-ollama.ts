@@ -1,7 +1,6 @@
 import { defineCommand } from 'citty';
-import { InvalidInputError } from '../../core/errors/invalid-input-error.ts';
 import { exportOllama } from '../../runtime/ollama-export.ts';
-import { TEMPLATE_IDS, type TemplateId } from '../../runtime/templates.ts';
+import { TEMPLATE_IDS } from '../../runtime/templates.ts';
 import { jsonArg } from '../args.ts';
 import { emit } from '../output.ts';
 
@@ -15,7 +14,10 @@ export const exportOllamaCommand = defineCommand({
   args: {
     model: { type: 'positional', required: true, description: 'GGUF file' },
     out: { type: 'string', required: true, description: 'Output folder' },
-    template: { type: 'string', description: `Chat format (default: detected): ${TEMPLATE_IDS.join(' | ')}` },
+    template: {
+      type: 'string',
+      description: `Chat format (default: detected): ${TEMPLATE_IDS.join(' | ')} | chatml`,
+    },
     license: {
       type: 'string',
       description: 'Licence text file to embed (default: GGUF licence + provenance)',
@@ -23,13 +25,9 @@ export const exportOllamaCommand = defineCommand({
     ...jsonArg,
   },
   async run({ args }) {
-    if (args.template !== undefined && !(TEMPLATE_IDS as readonly string[]).includes(args.template))
-      throw new InvalidInputError(`unknown --template '${args.template}'`, {
-        hint: `use one of ${TEMPLATE_IDS.join(', ')}`,
-      });
     const result = await exportOllama(args.model, {
       outDir: args.out,
-      ...(args.template ? { template: args.template as TemplateId } : {}),
+      ...(args.template ? { template: args.template } : {}),
       ...(args.license ? { licenseFile: args.license } : {}),
     });
     emit(args.json, result, () =>

@@ -6,10 +6,11 @@ import type { StreamPart } from '../../core/stream-part.ts';
 import { foldTrace } from '../../core/trace-fold.ts';
 import { ChatSession } from '../../runtime/chat-session.ts';
 import { type LocalModel, loadModel } from '../../runtime/local-model.ts';
-import { TEMPLATE_IDS, type TemplateId } from '../../runtime/templates.ts';
+import { TEMPLATE_IDS } from '../../runtime/templates.ts';
 import { intArg, jsonArg, optNumArg } from '../args.ts';
 import { TurnView } from '../chat-view.ts';
 import { interruptSignal } from '../interrupt.ts';
+import { runRaw } from '../raw-chat.ts';
 
 type Finish = Extract<StreamPart, { type: 'finish' }>;
 
@@ -71,7 +72,7 @@ async function interactive(model: LocalModel, session: ChatSession): Promise<voi
   const tty = Boolean(process.stdin.isTTY);
   if (tty) emitKeypressEvents(process.stdin);
   process.stdout.write(
-    `${model.info.metadata['general.name'] ?? model.id} · ${model.template.id} · thinking ${session.settings.thinking ? 'on' : 'off'}` +
+    `${model.info.metadata['general.name'] ?? model.id} · template: ${model.template.description} · thinking ${session.settings.thinking ? 'on' : 'off'}` +
       ` · /help for commands\n`,
   );
   const history: string[] = [];
@@ -111,14 +112,23 @@ export const command = defineCommand({
     'top-p': { type: 'string', description: 'Nucleus sampling (default 0.95)' },
     seed: { type: 'string', description: 'Sampling seed' },
     system: { type: 'string', description: 'System prompt (R1 advice: none)' },
-    template: { type: 'string', description: `Chat format (default: detected): ${TEMPLATE_IDS.join(' | ')}` },
+    template: {
+      type: 'string',
+      description: `Chat format (default: the GGUF's own, else a llama.cpp built-in): a .jinja file, ${TEMPLATE_IDS.join(' | ')}, or a llama.cpp built-in name (chatml, llama3, gemma, phi4…)`,
+    },
+    threads: {
+      type: 'string',
+      description:
+        'CPU threads (default: DISTILL_THREADS, else 1 below 100M parameters, else the free cores, max 8)',
+    },
+    raw: {
+      type: 'boolean',
+      default: false,
+      description: 'Plain text completion, no chat template (base models)',
+    },
     ...jsonArg,
   },
   async run({ args }) {
-    if (args.template !== undefined && !(TEMPLATE_IDS as readonly string[]).includes(args.template))
-      throw new InvalidInputError(`unknown --template '${args.template}'`, {
-        hint: `use one of ${TEMPLATE_IDS.join(', ')}`,
-      });
     const budget = args.budget === undefined ? undefined : intArg(args.budget, 'budget', 0, 0);
     const seed = args.seed === undefined ? undefined : intArg(args.seed, 'seed', 0);
     const settings = {
@@ -131,12 +141,31 @@ export const command = defineCommand({
       ...(args.system ? { system: args.system } : {}),
     };
     const context = args.context === undefined ? undefined : intArg(args.context, 'context', 0, 16);
+    const threads = args.threads === undefined ? undefined : intArg(args.threads, 'threads', 1, 1);
     const model = await loadModel(args.model, {
       slots: 1,
+      ...(threads ? { threads } : {}),
       ...(context ? { contextPerSequence: context } : {}),
-      ...(args.template ? { template: args.template as TemplateId } : {}),
+      // Raw completion uses no template; 'chatml' only keeps a broken GGUF template from failing the load.
+      ...(args.template ? { template: args.template } : args.raw ? { template: 'chatml' } : {}),
     });
     try {
+      if (args.raw) {
+        const {
+          thinking: _t,
+          system: _s,
+          budget: _b,
+          ...raw
+        } = settings as typeof settings & {
+          system?: string;
+          budget?: number;
+        };
+        await runRaw(model, raw, {
+          ...(args.prompt !== undefined ? { prompt: args.prompt } : {}),
+          json: args.json,
+        });
+        return;
+      }
       const session = new ChatSession(model, settings);
       if (args.prompt !== undefined) {
         const { signal, dispose } = interruptSignal();

@@ -17,7 +17,7 @@ function human(r: ModelReport): string {
       'tokenizer',
       `${r.tokenizer.model}, ${r.tokenizer.vocabSize} tokens, bos ${JSON.stringify(r.tokenizer.bos)}, eos ${JSON.stringify(r.tokenizer.eos)}, <think> tokens: ${r.tokenizer.thinkTokens ? 'yes' : 'no'}`,
     ],
-    ['chat template', r.template ?? (r.chatTemplate ? 'unrecognised (chat needs --template)' : 'none')],
+    ['chat template', r.templateDescription],
   ];
   for (const [k, v] of Object.entries(r.general)) if (k !== 'general.architecture') rows.push([k, v]);
   for (const [k, v] of Object.entries(r.provenance)) rows.push([k, v]);

@@ -219,6 +219,8 @@ export interface LlamaLib {
     buf: Buffer,
     len: number,
   ): number;
+  /** Names of llama.cpp's built-in chat templates (`chatml`, `llama3`, `gemma`…). */
+  chatBuiltinTemplates(): string[];
   /** View `count` floats of C memory without copying. */
   viewFloats(p: Pointer, count: number): Float32Array;
   viewInts(p: Pointer, count: number): Int32Array;
@@ -302,6 +304,8 @@ export function llamaLib(): LlamaLib {
     'int32_t',
   ]);
 
+  const builtinTemplates = f('int32_t llama_chat_builtin_templates(_Out_ const char **out, size_t len)');
+
   const lib: LlamaLib = {
     binsDir,
     modelDefaultParams: f('llama_model_params llama_model_default_params(void)'),
@@ -363,6 +367,12 @@ export function llamaLib(): LlamaLib {
       }),
     chatApplyTemplate: (tmpl, messages, addAss, buf, len) =>
       applyTemplate(tmpl, messages, messages.length, addAss, buf, len),
+    chatBuiltinTemplates: () => {
+      const n = builtinTemplates(null, 0) as number;
+      const out: (string | null)[] = new Array(n).fill(null);
+      builtinTemplates(out, n);
+      return out.filter((x): x is string => typeof x === 'string');
+    },
     viewFloats: (p, count) => new Float32Array(koffi.view(p, count * 4)),
     viewInts: (p, count) => new Int32Array(koffi.view(p, count * 4)),
     viewBytes: (p, count) => new Int8Array(koffi.view(p, count)),
