@@ -15,6 +15,13 @@ export interface VenvOptions {
   requirements?: string;
   /** Python used to create the venv. Defaults to `$DISTILL_PYTHON`, else `python3`. */
   python?: string;
+  /**
+   * What the venv is for, used in progress and error messages. Defaults to `trainer` (the PyTorch worker);
+   * other users pass their own requirements file and name (e.g. `Math-Verify`).
+   */
+  name?: string;
+  /** The command that (re)builds this venv, named in error hints. Defaults to `distill setup trainer`. */
+  setupCommand?: string;
   /** Called with human-readable progress messages while building. Defaults to no-op. */
   onProgress?: (message: string) => void;
   signal?: AbortSignal;
@@ -70,7 +77,8 @@ function run(
 }
 
 /**
- * The trainer's virtual environment, created on first use and cached by the hash of `trainer/requirements.txt`.
+ * A cached Python virtual environment for a pinned requirements file (by default the trainer's,
+ * `trainer/requirements.txt`), created on first use and keyed by the file's hash.
  * It is built in `<dir>.partial-<pid>` and renamed into place, so a half-built venv is never used.
  * An existing venv makes this a no-op. Never reinstalls torch.
  */
@@ -81,9 +89,15 @@ export async function ensureVenv(options: VenvOptions = {}): Promise<Venv> {
   const python = options.python ?? process.env.DISTILL_PYTHON ?? 'python3';
   const reqPath = options.requirements ?? requirementsPath();
   const partial = `${loc.dir}.partial-${process.pid}`;
+  const name = options.name ?? 'trainer';
+  const setupCommand = options.setupCommand ?? 'distill setup trainer';
   await mkdir(venvRoot(options.root), { recursive: true });
   await rm(partial, { recursive: true, force: true });
-  say(`Creating the trainer's Python environment in ${loc.dir} (one time; torch is a large download)…`);
+  say(
+    name === 'trainer'
+      ? `Creating the trainer's Python environment in ${loc.dir} (one time; torch is a large download)…`
+      : `Creating the ${name} Python environment in ${loc.dir} (one time)…`,
+  );
   try {
     const made = await run(python, ['-m', 'venv', partial], options.signal);
     if (made.code !== 0)
@@ -93,7 +107,11 @@ export async function ensureVenv(options: VenvOptions = {}): Promise<Venv> {
           hint: 'install Python 3.10+ with venv support (Debian/Ubuntu: apt-get install python3 python3-venv), or set DISTILL_PYTHON',
         },
       );
-    say('Installing trainer requirements (torch, numpy, gguf)…');
+    say(
+      name === 'trainer'
+        ? 'Installing trainer requirements (torch, numpy, gguf)…'
+        : `Installing ${name} requirements from ${reqPath}…`,
+    );
     const pip = await run(
       join(partial, 'bin', 'python'),
       ['-m', 'pip', 'install', '--disable-pip-version-check', '-r', reqPath],
@@ -103,14 +121,14 @@ export async function ensureVenv(options: VenvOptions = {}): Promise<Venv> {
       throw new SetupError(
         `pip install of ${reqPath} failed: ${pip.tail.trim().split('\n').slice(-3).join(' | ')}`,
         {
-          hint: `check network access to PyPI, then run: distill setup trainer (or ${join(partial, 'bin', 'python')} -m pip install -r ${reqPath})`,
+          hint: `check network access to PyPI, then run: ${setupCommand} (or ${join(partial, 'bin', 'python')} -m pip install -r ${reqPath})`,
         },
       );
     await rename(partial, loc.dir).catch(async (cause: unknown) => {
       // Another process won the race: use its venv.
       if (!existsSync(loc.python)) throw new SetupError(`could not move the venv into ${loc.dir}`, { cause });
     });
-    say('Trainer environment ready.');
+    say(name === 'trainer' ? 'Trainer environment ready.' : `${name} environment ready.`);
     return { ...loc, created: true };
   } finally {
     await rm(partial, { recursive: true, force: true });
