@@ -212,7 +212,7 @@ export class MathVerifyPool {
   private nextId = 0;
   private startError: unknown;
 
-  constructor(private readonly options: MathVerifyPoolOptions) {
+  constructor(options: MathVerifyPoolOptions) {
     const n = Math.max(1, options.workers ?? 1);
     const timeoutMs = options.timeoutMs ?? DEFAULT_VERIFY_TIMEOUT_MS;
     this.workers = Array.from(
