@@ -265,10 +265,17 @@ export class MathVerifyPool {
         return v;
       }),
     );
+    let onAbort: (() => void) | undefined;
     const aborted = new Promise<never>((_, reject) => {
-      options.signal?.addEventListener('abort', () => reject(new AbortedError()), { once: true });
+      onAbort = () => reject(new AbortedError());
+      options.signal?.addEventListener('abort', onAbort, { once: true });
     });
-    const verdicts = await Promise.race([Promise.all(all), aborted]);
+    let verdicts: Verdict[];
+    try {
+      verdicts = await Promise.race([Promise.all(all), aborted]);
+    } finally {
+      if (onAbort) options.signal?.removeEventListener('abort', onAbort);
+    }
     if (this.startError) throw this.startError;
     return verdicts;
   }
