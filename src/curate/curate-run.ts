@@ -39,6 +39,11 @@ export interface CurateRunOptions {
    * {@link createSampleVerifier} (src/verify against the problem's gold); `false` keeps every stored verdict.
    */
   verify?: ((sample: Sample) => Verdict | null) | false;
+  /**
+   * Asynchronous batch verifier (e.g. {@link createBatchSampleVerifier} on a Math-Verify pool); when set it
+   * replaces `verify`: each batch of samples is checked with it before the other checks run.
+   */
+  verifyMany?: (samples: readonly Sample[]) => Promise<(Verdict | null)[]>;
   /** Samples read and written per batch. Defaults to 1000. */
   batchSize?: number;
   /** Called after each batch with the samples done so far and the total. */
@@ -60,7 +65,13 @@ export async function curateRun(
     options.decontaminate ?? [],
     options.loadEvalSet ?? ((name) => loadEvalPrompts(name, options.signal)),
   );
-  const verify = options.verify === false ? undefined : (options.verify ?? createSampleVerifier());
+  /** Verdicts of the current batch from `verifyMany`, by sample id. */
+  const batchVerdicts = new Map<string, Verdict | null>();
+  const verify = options.verifyMany
+    ? (sample: Sample) => batchVerdicts.get(sample.id) ?? null
+    : options.verify === false
+      ? undefined
+      : (options.verify ?? createSampleVerifier());
   const curatorOptions: CuratorOptions = {
     runId: run.id,
     keep: options.keep ?? 'correct',
@@ -81,6 +92,11 @@ export async function curateRun(
     withFilters: false,
     ...(options.signal ? { signal: options.signal } : {}),
   })) {
+    if (options.verifyMany) {
+      const verdicts = await options.verifyMany(batch);
+      batchVerdicts.clear();
+      for (const [i, s] of batch.entries()) batchVerdicts.set(s.id, verdicts[i] ?? null);
+    }
     const checks = batch.map((s) => curator.add(s));
     store.transaction(() => {
       const verdicts = checks.flatMap((c) =>

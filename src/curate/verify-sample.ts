@@ -1,7 +1,7 @@
 import type { Sample } from '../core/sample.ts';
 import type { Verdict } from '../core/verdict.ts';
 import { type EvalSetName, loadEvalSet } from '../tasks/eval-sets.ts';
-import { verifyAnswer } from '../verify/verify-answer.ts';
+import { type VerifyInput, verifyAnswer } from '../verify/verify-answer.ts';
 import type { EvalPrompt } from './decontaminate.ts';
 
 /**
@@ -23,6 +23,37 @@ export function createSampleVerifier(cacheSize = 50_000): (sample: Sample) => Ve
       cache.set(key, verdict);
     }
     return verdict;
+  };
+}
+
+/** Checks many (gold, pred) pairs at once, verdicts in input order (e.g. a Math-Verify worker pool). */
+export type CheckMany = (inputs: VerifyInput[]) => Promise<Verdict[]>;
+
+/**
+ * A batch verifier for curation built on an asynchronous checker (`--verifier math-verify`): one verdict
+ * per sample (null without gold), with the same (kind, gold, answer) cache as {@link createSampleVerifier}.
+ */
+export function createBatchSampleVerifier(
+  checkMany: CheckMany,
+  cacheSize = 50_000,
+): (samples: readonly Sample[]) => Promise<(Verdict | null)[]> {
+  const cache = new Map<string, Verdict>();
+  const keyOf = (s: Sample) => `${s.problem.answerKind}\u0000${s.problem.gold}\u0000${s.trace.answer}`;
+  return async (samples) => {
+    const todo = new Map<string, VerifyInput>();
+    for (const s of samples) {
+      const gold = s.problem.gold;
+      if (gold === undefined || gold.trim() === '' || cache.has(keyOf(s))) continue;
+      todo.set(keyOf(s), { gold, pred: s.trace.answer, kind: s.problem.answerKind });
+    }
+    const keys = [...todo.keys()];
+    const verdicts = await checkMany([...todo.values()]);
+    if (cache.size + keys.length > cacheSize) cache.clear();
+    keys.forEach((k, i) => {
+      const v = verdicts[i];
+      if (v) cache.set(k, v);
+    });
+    return samples.map((s) => (s.problem.gold?.trim() ? (cache.get(keyOf(s)) ?? null) : null));
   };
 }
 

@@ -8,7 +8,7 @@ import { verifyAnswer } from '../verify/verify-answer.ts';
 import { VERIFIER_VERSION } from '../verify/version.ts';
 import type { OpenedModel } from './open-model.ts';
 import type { BudgetPoint, EvalReport, EvalSettings } from './report.ts';
-import { runEval, storedRow } from './run-eval.ts';
+import { type CheckAnswer, runEval, storedRow } from './run-eval.ts';
 import { metricsByFamily, type TimedSampleRow } from './slice-metrics.ts';
 
 export interface EvaluateOptions {
@@ -18,6 +18,13 @@ export interface EvaluateOptions {
   /** Report name in the store. */
   name: string;
   store: Store;
+  /**
+   * Answer checker. Defaults to {@link checkAnswer} (the in-process TypeScript verifier); `--verifier math-verify`
+   * passes one backed by the Math-Verify pool, with its `verifierVersion`.
+   */
+  check?: CheckAnswer;
+  /** Recorded in the report. Defaults to the TypeScript verifier's VERIFIER_VERSION. */
+  verifierVersion?: string;
   /** Thinking budgets for the test-time-scaling curve. Defaults to none. */
   budgets?: number[];
   signal?: AbortSignal;
@@ -56,7 +63,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalReport> {
     model: options.opened.model,
     problems,
     settings: options.settings,
-    check: checkAnswer,
+    check: options.check ?? checkAnswer,
     concurrency: options.opened.concurrency,
     ...(options.signal ? { signal: options.signal } : {}),
   };
@@ -95,7 +102,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalReport> {
     model: options.opened.descriptor,
     tasks: options.tasks,
     settings: options.settings,
-    verifierVersion: VERIFIER_VERSION,
+    verifierVersion: options.verifierVersion ?? VERIFIER_VERSION,
     overall,
     byFamily,
     budgetCurve,

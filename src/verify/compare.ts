@@ -1,7 +1,7 @@
 import { type ComplexityLimits, complexityProblem } from './guard.ts';
 import { normalizeAnswer, plainText } from './normalize.ts';
 import { exactNumbersEqual, parseExactNumber } from './number.ts';
-import { type Shape, shapeOf } from './structure.ts';
+import { relationInterval, type Shape, shapeOf } from './structure.ts';
 import { constantRatio, symbolicCompare } from './symbolic.ts';
 
 /** How a comparison was decided. `method` values match `Verdict.method`. */
@@ -47,7 +47,8 @@ const TEXTY = /^\(?[A-Za-z][A-Za-z\s']*\)?$/;
 
 function textForm(s: string): string | null {
   const hadText = s.includes('\\text{');
-  const unwrapped = plainText(s);
+  // `(D) ellipse`: an option letter before a word answer.
+  const unwrapped = plainText(s).replace(/^\([A-Za-z]\)\s+(?=[A-Za-z]{3,})/, '');
   if (s.replace(/\\text\{[^{}]*\}/g, '').includes('\\')) return null;
   if (!TEXTY.test(unwrapped)) return null;
   const letters = unwrapped.replace(/[()\s]/g, '');
@@ -140,11 +141,34 @@ function isAssignment(s: Extract<Shape, { kind: 'relation' }>): boolean {
   );
 }
 
+const FLIP: Record<string, string> = { '<': '>', '>': '<', '\\leq': '\\geq', '\\geq': '\\leq' };
+
+/** `-1 < x < 4` against another chain: same pieces and operators, read either way round. */
+function chainsEqual(
+  g: Extract<Shape, { kind: 'relation' }>,
+  p: Extract<Shape, { kind: 'relation' }>,
+  ctx: Ctx,
+): boolean {
+  if (g.chain.length !== p.chain.length) return false;
+  const forward = g.ops.every((o, i) => o === p.ops[i]);
+  if (forward && g.chain.every((x, i) => scalarEqual(x, p.chain[i] ?? '', ctx).equal)) return true;
+  const n = p.chain.length;
+  const backward = g.ops.every((o, i) => FLIP[o] === p.ops[p.ops.length - 1 - i]);
+  return backward && g.chain.every((x, i) => scalarEqual(x, p.chain[n - 1 - i] ?? '', ctx).equal);
+}
+
 function relationsEqual(
   g: Extract<Shape, { kind: 'relation' }>,
   p: Extract<Shape, { kind: 'relation' }>,
   ctx: Ctx,
 ): boolean {
+  const inequality = [...g.ops, ...p.ops].some((o) => o !== '=');
+  if (inequality && (g.chain.length > 2 || p.chain.length > 2)) {
+    if (chainsEqual(g, p, ctx)) return true;
+    const gi = relationInterval(g);
+    const pi = relationInterval(p);
+    return gi !== null && pi !== null && shapesEqual(gi, pi, ctx).equal;
+  }
   if (isAssignment(g) && isAssignment(p)) {
     return g.lhs.replace(/\s+/g, '') === p.lhs.replace(/\s+/g, '') && scalarEqual(g.rhs, p.rhs, ctx).equal;
   }
@@ -173,6 +197,15 @@ function shapesEqual(g: Shape, p: Shape, ctx: Ctx): Comparison {
     return { equal: relationsEqual(g, p, ctx), method: 'symbolic' };
   if (p.kind === 'relation' && p.op === '=' && g.kind !== 'relation')
     return shapesEqual(g, shapeOf(relationValue(p)), ctx);
+  // An interval against an inequality in one variable (`(1, 4]` vs `1 < x \leq 4`).
+  if (g.kind === 'relation' && p.kind === 'sequence') {
+    const gi = relationInterval(g);
+    if (gi) return shapesEqual(gi, p, ctx);
+  }
+  if (p.kind === 'relation' && g.kind === 'sequence') {
+    const pi = relationInterval(p);
+    if (pi) return shapesEqual(g, pi, ctx);
+  }
   if (g.kind === 'relation' && isAssignment(g) && p.kind !== 'relation')
     return shapesEqual(shapeOf(relationValue(g)), p, ctx);
   if (g.kind === 'scalar' && p.kind === 'scalar') return scalarEqual(g.latex, p.latex, ctx);
@@ -204,6 +237,21 @@ function shapesEqual(g: Shape, p: Shape, ctx: Ctx): Comparison {
   return { equal: false, method: 'set', detail: `shape mismatch: ${g.kind} vs ${p.kind}` };
 }
 
+/** A lone number with a decimal comma: `1,22`, `0,5`, `3,14159` (a 3-digit group is a thousands separator). */
+const DECIMAL_COMMA = /^-?\d+,(?:\d{1,2}|\d{4,})%?$/;
+
+/**
+ * European decimal commas: `1,22` means 1.22 when the other side is a single number (not a list such as
+ * `1, 22`). `1,000` stays one thousand (normalisation already removed that separator).
+ */
+function decimalCommas(g: string, p: string): [string, string] {
+  const single = (x: string) => !x.includes(',');
+  const fix = (x: string) => x.replace(',', '.');
+  if (DECIMAL_COMMA.test(p) && single(g)) return [g, fix(p)];
+  if (DECIMAL_COMMA.test(g) && single(p)) return [fix(g), p];
+  return [g, p];
+}
+
 /**
  * Decide whether a predicted answer equals the gold answer, the way Math-Verify does: normalise both,
  * read their structure (tuples, intervals, sets, matrices, equations), then compare values exactly,
@@ -219,8 +267,7 @@ export function compareAnswers(gold: string, pred: string, options: CompareOptio
     const squash = (x: string) => x.replace(/\s+/g, ' ').trim();
     return { equal: squash(gold) === squash(pred), method: 'exact', detail: 'answer too long to normalise' };
   }
-  const g = normalizeAnswer(gold);
-  const p = normalizeAnswer(pred);
+  const [g, p] = decimalCommas(normalizeAnswer(gold), normalizeAnswer(pred));
   if (g === '' || p === '') return { equal: false, method: 'none', detail: 'empty answer' };
   if (g === p) return { equal: true, method: 'exact' };
   let result: Comparison;

@@ -38,7 +38,7 @@ describe('extractAnswer', () => {
       extractor: 'answer-is',
     });
     expect(extractAnswer('The final answer is $28\\%$. I hope it is correct.').extracted).toBe('28\\%');
-    expect(extractAnswer('**Answer:** 12 apples').extracted).toBe('12 apples');
+    expect(extractAnswer('**Answer:** 12 apples').extracted).toBe('12');
   });
 
   it('falls back to the last number, including separators, decimals and negatives', () => {

@@ -10,6 +10,12 @@ export {
   extractAnswer,
 } from './extract.ts';
 export { type ComplexityLimits, complexityProblem } from './guard.ts';
+export {
+  MATH_VERIFY_REQUIREMENTS,
+  MATH_VERIFY_VERSION,
+  MathVerifyPool,
+  type MathVerifyPoolOptions,
+} from './math-verify-pool.ts';
 export { normalizeAnswer } from './normalize.ts';
 export { parseVerifyPairs, readVerifyPairs } from './pairs-file.ts';
 export {

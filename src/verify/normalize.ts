@@ -145,6 +145,12 @@ export function normalizeAnswer(input: string): string {
     )
     .replace(/\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ|°|\\degree/g, '')
     .replace(/\\%/g, '%')
+    .replace(/\\lt(?![a-zA-Z])/g, '<')
+    .replace(/\\gt(?![a-zA-Z])/g, '>')
+    .replace(/\\leqslant(?![a-zA-Z])/g, '\\leq')
+    .replace(/\\geqslant(?![a-zA-Z])/g, '\\geq')
+    .replace(/\\varnothing(?![a-zA-Z])|\\\{\s*\\\}|\\empty(?![a-zA-Z])/g, '\\emptyset')
+    .replace(/\\mathbb\s*\{?\s*R\s*\}?/g, '(-\\infty,\\infty)')
     .replace(/\\le(?![a-zA-Z])/g, '\\leq')
     .replace(/\\ge(?![a-zA-Z])/g, '\\geq')
     .replace(/\\neq?(?![a-zA-Z])|!=/g, '\\ne')
@@ -156,6 +162,8 @@ export function normalizeAnswer(input: string): string {
     .replace(/\s+/g, ' ')
     .trim();
   s = fixShorthand(s);
+  s = approxValue(s);
+  s = evaluateCounts(s);
   while (/^\{[^{}]*\}$/.test(s)) s = s.slice(1, -1).trim();
   s = s.replace(/\s*(?:\\text\{\s*)?(?:percent(?:age)?|pct)\}?$/i, '%');
   s = stripUnits(s);
@@ -166,7 +174,40 @@ export function normalizeAnswer(input: string): string {
   s = s.replace(/(^|[^\d])\.(\d)/g, '$10.$2');
   // `x \in [1,2]` / `x = 5` style prefixes are handled structurally; here only `\text{…}` unwrapping remains.
   if (/^\\text\{[^{}]*\}$/.test(s)) s = unwrapText(s).trim();
-  return s.replace(/[.\s]+$/, '').trim();
+  return s.replace(/(?<!\\)[.,\s]+$/, '').trim();
+}
+
+/**
+ * `t \approx 2.5` → `2.5`; `\frac{7}{3} \approx 2.33` → `\frac{7}{3}` (the exact side wins when the left is
+ * not just a name).
+ */
+function approxValue(s: string): string {
+  const at = s.search(/\\approx(?![a-zA-Z])/);
+  if (at < 0) return s;
+  const lhs = s.slice(0, at).trim();
+  const rhs = s.slice(at + '\\approx'.length).trim();
+  if (lhs === '' || /^[A-Za-z](?:_\{?\w+\}?)?$/.test(lhs)) return rhs;
+  return lhs;
+}
+
+function factorial(n: number): bigint {
+  let out = 1n;
+  for (let k = 2n; k <= BigInt(n); k++) out *= k;
+  return out;
+}
+
+/** Small integer binomials and factorials written out (`\binom{8}{3}` → `56`, `5!` → `120`). */
+function evaluateCounts(s: string): string {
+  return s
+    .replace(/\\binom\s*\{\s*(\d{1,2})\s*\}\s*\{\s*(\d{1,2})\s*\}/g, (_whole, n: string, k: string) => {
+      const a = Number(n);
+      const b = Number(k);
+      if (b > a) return '0';
+      return String(factorial(a) / (factorial(b) * factorial(a - b)));
+    })
+    .replace(/(?<![\d.])(\d{1,2})\s*!(?!\s*!)/g, (whole, n: string) =>
+      Number(n) <= 20 ? String(factorial(Number(n))) : whole,
+    );
 }
 
 /** `\text{…}` removed everywhere (used for text answers such as `\text{(C)}`). */

@@ -9,7 +9,7 @@ export type Shape =
   | { kind: 'list'; items: string[] }
   | { kind: 'union'; parts: Shape[] }
   | { kind: 'matrix'; rows: string[][] }
-  | { kind: 'relation'; lhs: string; op: RelationOp; rhs: string; chain: string[] };
+  | { kind: 'relation'; lhs: string; op: RelationOp; rhs: string; chain: string[]; ops: RelationOp[] };
 
 export type RelationOp = '=' | '<' | '>' | '\\leq' | '\\geq' | '\\ne';
 
@@ -72,7 +72,7 @@ export function expandPlusMinus(s: string): string[] {
   return a === '' ? [`+${b}`, `-${b}`] : [`${a} + ${b}`, `${a} - ${b}`];
 }
 
-const RELATION_RE = /^(?:\\leq|\\geq|\\ne|<=|>=|=|<|>)(?![a-zA-Z])/;
+const RELATION_RE = /^(?:(?:\\leq|\\geq|\\ne)(?![a-zA-Z])|<=|>=|=|<|>)/;
 
 function toOp(raw: string): RelationOp {
   if (raw === '<=') return '\\leq';
@@ -80,8 +80,13 @@ function toOp(raw: string): RelationOp {
   return raw as RelationOp;
 }
 
-function parseMatrix(s: string): string[][] | null {
-  const m = /^\\begin\{([pbvBV]?matrix|array)\}(?:\{[^{}]*\})?([\s\S]*)\\end\{\1\}$/.exec(s.trim());
+function parseMatrix(input: string): string[][] | null {
+  let s = input.trim();
+  // `\left[\begin{array}{c} … \end{array}\right]` (the \left/\right are gone by now): brackets around one matrix.
+  const wrapped = /^[([]\s*(\\begin\{([pbB]?matrix|array)\}[\s\S]*\\end\{\2\})\s*[)\]]$/.exec(s);
+  if (wrapped?.[1]) s = wrapped[1];
+  // vmatrix / Vmatrix are determinants and norms, not matrices.
+  const m = /^\\begin\{([pbB]?matrix|array)\}(?:\{[^{}]*\})?([\s\S]*)\\end\{\1\}$/.exec(s);
   if (!m?.[2]) return null;
   return m[2]
     .split(/\\\\/)
@@ -113,7 +118,61 @@ function relationShape(s: string): Shape | null {
   pieces.push(s.slice(start).trim());
   if (pieces.some((p) => p === '')) return null;
   const op = toOp(ops[ops.length - 1] ?? '=');
-  return { kind: 'relation', lhs: pieces[0] ?? '', op, rhs: pieces[pieces.length - 1] ?? '', chain: pieces };
+  return {
+    kind: 'relation',
+    lhs: pieces[0] ?? '',
+    op,
+    rhs: pieces[pieces.length - 1] ?? '',
+    chain: pieces,
+    ops: ops.map(toOp),
+  };
+}
+
+const VARIABLE = /^[a-zA-Z](?:_\{?\w+\}?)?$/;
+const LOWER: Partial<Record<RelationOp, ')' | ']'>> = { '<': ')', '\\leq': ']' };
+
+/**
+ * An inequality in one variable as an interval: `1 < x \leq 4` → `(1, 4]`, `x < 2` → `(-\infty, 2)`,
+ * `x \geq 3` → `[3, \infty)`, `|x| \leq 3` → `[-3, 3]`. Null for anything else.
+ */
+export function relationInterval(r: Extract<Shape, { kind: 'relation' }>): Shape | null {
+  const norm = (p: string) => p.replace(/\s+/g, '');
+  const pieces = r.chain.map(norm);
+  const flip: Record<string, RelationOp> = { '>': '<', '\\geq': '\\leq', '<': '>', '\\leq': '\\geq' };
+  let ops = r.ops;
+  if (ops.every((o) => o === '>' || o === '\\geq')) {
+    pieces.reverse();
+    ops = [...ops].reverse().map((o) => flip[o] as RelationOp);
+  }
+  if (!ops.every((o) => o === '<' || o === '\\leq')) return null;
+  const bracket = (o: RelationOp, open: boolean) => (o === '<' ? (open ? '(' : ')') : open ? '[' : ']');
+  if (pieces.length === 3 && VARIABLE.test(pieces[1] ?? '')) {
+    const [a, , b] = pieces as [string, string, string];
+    const [o1, o2] = ops as [RelationOp, RelationOp];
+    return {
+      kind: 'sequence',
+      items: [a, b],
+      open: bracket(o1, true) as '(' | '[',
+      close: bracket(o2, false) as ')' | ']',
+    };
+  }
+  if (pieces.length !== 2) return null;
+  const [a, b] = pieces as [string, string];
+  const o = ops[0] as RelationOp;
+  const abs = /^\|([a-zA-Z])\|$/.exec(a);
+  if (abs && LOWER[o]) {
+    return {
+      kind: 'sequence',
+      items: [`-(${b})`, b],
+      open: bracket(o, true) as '(' | '[',
+      close: bracket(o, false) as ')' | ']',
+    };
+  }
+  if (VARIABLE.test(a))
+    return { kind: 'sequence', items: ['-\\infty', b], open: '(', close: bracket(o, false) as ')' | ']' };
+  if (VARIABLE.test(b))
+    return { kind: 'sequence', items: [a, '\\infty'], open: bracket(o, true) as '(' | '[', close: ')' };
+  return null;
 }
 
 /** Decide the shape of a normalised answer. */
@@ -125,6 +184,10 @@ export function shapeOf(input: string): Shape {
   if (matrix) return { kind: 'matrix', rows: matrix };
   const unionParts = splitTop(s, /^\\cup(?![a-zA-Z])/);
   if (unionParts.length > 1) return { kind: 'union', parts: unionParts.map(shapeOf) };
+  // `x = 5, x = -2` / `a = 1, b = 2`: a list of assigned values.
+  const commaParts = splitTop(s, ',');
+  if (commaParts.length >= 2 && commaParts.every((p) => /^[a-zA-Z](?:_\{?\w+\}?)?\s*=[^=<>]+$/.test(p)))
+    return { kind: 'list', items: commaParts.map((p) => p.slice(p.indexOf('=') + 1).trim()) };
   const relation = relationShape(s);
   if (relation) return relation;
   if (s.startsWith('\\{') && s.endsWith('\\}') && matchingClose(s) === s.length - 1) {

@@ -5,10 +5,13 @@ import { curateRun } from '../../curate/curate-run.ts';
 import { renderCurationSummary } from '../../curate/curation-summary.ts';
 import { FILTER_NAMES } from '../../curate/filters/index.ts';
 import { KEEP_POLICIES, PER_PROMPT_POLICIES } from '../../curate/rejection.ts';
-import { jsonArg, optNumArg } from '../args.ts';
+import { createBatchSampleVerifier } from '../../curate/verify-sample.ts';
+import type { MathVerifyPool } from '../../verify/math-verify-pool.ts';
+import { intArg, jsonArg, optNumArg } from '../args.ts';
 import { interruptSignal } from '../interrupt.ts';
 import { emit } from '../output.ts';
 import { Progress } from '../progress.ts';
+import { openMathVerifyPool, verifierArg, verifierName } from '../verifier.ts';
 import { openStoreFromArgs, storeArg } from './_store.ts';
 
 const list = (value: string | undefined): string[] =>
@@ -57,10 +60,17 @@ export const command = defineCommand({
       description:
         'Comma-separated eval sets to decontaminate against: gsm8k, math500, builtin-eval, or JSONL files',
     },
+    ...verifierArg,
+    'verify-workers': {
+      type: 'string',
+      description: 'Math-Verify worker processes with --verifier math-verify (default 2)',
+    },
     ...storeArg,
     ...jsonArg,
   },
   async run({ args }) {
+    const verifier = verifierName(args.verifier);
+    const workers = intArg(args['verify-workers'], 'verify-workers', 2, 1);
     const opts = validate(
       OptionsSchema,
       { keep: args.keep, perPrompt: args['per-prompt'], filters: list(args.filters) },
@@ -71,9 +81,15 @@ export const command = defineCommand({
     const store = openStoreFromArgs(args, { mustExist: true });
     const { signal, dispose } = interruptSignal();
     const progress = new Progress({ label: 'curate', total: 0, json: args.json, unit: 'samples' });
+    let pool: MathVerifyPool | undefined;
     try {
+      if (verifier === 'math-verify') pool = await openMathVerifyPool({ workers, signal });
+      const checkMany = pool ? pool.checkMany.bind(pool) : undefined;
       const summary = await curateRun(store, args.run, {
         ...opts,
+        ...(checkMany
+          ? { verifyMany: createBatchSampleVerifier((inputs) => checkMany(inputs, { signal })) }
+          : {}),
         filterOptions: {
           cutShort: { keepForced: Boolean(args['keep-forced']) },
           length: {
@@ -92,6 +108,7 @@ export const command = defineCommand({
       emit(args.json, summary, () => renderCurationSummary(summary));
     } finally {
       progress.stop();
+      pool?.close();
       dispose();
       store.close();
     }

@@ -3,12 +3,14 @@ import { defineCommand } from 'citty';
 import { writeFileAtomic } from '../../core/atomic-write.ts';
 import { InvalidInputError } from '../../core/errors/invalid-input-error.ts';
 import { comparisonMarkdown } from '../../eval/compare-table.ts';
-import { evaluate } from '../../eval/evaluate.ts';
+import { checkAnswer, evaluate } from '../../eval/evaluate.ts';
 import { openEvalModel } from '../../eval/open-model.ts';
+import { MATH_VERIFY_VERSION, type MathVerifyPool } from '../../verify/math-verify-pool.ts';
 import { intArg, jsonArg, numArg } from '../args.ts';
 import { interruptSignal } from '../interrupt.ts';
 import { emit } from '../output.ts';
 import { Progress } from '../progress.ts';
+import { openMathVerifyPool, verifierArg, verifierName } from '../verifier.ts';
 import { openStoreFromArgs, storeArg } from './_store.ts';
 
 function budgetsArg(value: string | undefined): number[] {
@@ -46,10 +48,12 @@ export const command = defineCommand({
     },
     seed: { type: 'string', description: 'Defaults to 1' },
     slots: { type: 'string', description: 'Sequences decoded together for local models. Defaults to 16' },
+    ...verifierArg,
     ...storeArg,
     ...jsonArg,
   },
   run: async ({ args }) => {
+    const verifier = verifierName(args.verifier);
     const samples = intArg(args.samples, 'samples', 1, 1);
     const temperature = numArg(args.temperature, 'temperature', samples > 1 ? 0.6 : 0);
     const settings = {
@@ -69,9 +73,21 @@ export const command = defineCommand({
     const store = openStoreFromArgs(args);
     const { signal, dispose } = interruptSignal();
     let progress: Progress | undefined;
+    let pool: MathVerifyPool | undefined;
     try {
+      if (verifier === 'math-verify') pool = await openMathVerifyPool({ workers: 2, signal });
+      const mv = pool;
       const report = await evaluate({
         opened,
+        ...(mv
+          ? {
+              check: (problem, trace) =>
+                !problem.gold || trace.answer.trim() === ''
+                  ? { ...checkAnswer(problem, trace), verifierVersion: MATH_VERIFY_VERSION }
+                  : mv.check({ gold: problem.gold, pred: trace.answer, kind: problem.answerKind }),
+              verifierVersion: MATH_VERIFY_VERSION,
+            }
+          : {}),
         tasks: args.tasks,
         settings,
         name,
@@ -103,6 +119,7 @@ export const command = defineCommand({
       );
     } finally {
       progress?.stop();
+      pool?.close();
       dispose();
       store.close();
       await opened.dispose();

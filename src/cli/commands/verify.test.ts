@@ -60,4 +60,18 @@ describe('distill verify (child process)', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('pass --gold and --pred, or --batch FILE');
   });
+
+  it('refuses an unknown --verifier and --compare-with without --batch or with itself (exit 2)', () => {
+    const unknown = distill('--gold', '1', '--pred', '1', '--verifier', 'sympy');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('--verifier must be ts or math-verify');
+    const noBatch = distill('--gold', '1', '--pred', '1', '--compare-with', 'math-verify');
+    expect(noBatch.code).toBe(2);
+    expect(noBatch.stderr).toContain('--compare-with needs --batch FILE');
+    const pairs = join(dir, 'one.jsonl');
+    writeFileSync(pairs, '{"gold":"1","pred":"1"}\n');
+    const self = distill('--batch', pairs, '--compare-with', 'ts');
+    expect(self.code).toBe(2);
+    expect(self.stderr).toContain('compares ts with itself');
+  });
 });
