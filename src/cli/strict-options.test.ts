@@ -154,3 +154,30 @@ describe('distill (spawned)', () => {
     expect(r.stderr).toContain('unknown option --kd');
   });
 });
+
+describe('--api-key where keys are not taken on the command line', () => {
+  it('is refused loudly with the env var of the teacher named on the line', async () => {
+    const e = await rejection(mainCommand, [
+      'generate',
+      '--teacher',
+      'deepseek:deepseek-reasoner',
+      '--api-key',
+      'sk-x',
+    ]);
+    expect(e.message).toContain('--api-key is refused');
+    expect(e.hint).toContain('DEEPSEEK_API_KEY');
+    expect(e.exitCode).toBe(2);
+    const e2 = await rejection(mainCommand, [
+      'eval',
+      '--model=openai-compatible:http://h/v1#m',
+      '--api-key=sk-x',
+    ]);
+    expect(e2.hint).toContain('OPENAI_COMPATIBLE_API_KEY');
+    const e3 = await rejection(mainCommand, ['curate', 'run1', '--token', 'x']);
+    expect(e3.hint).toContain("provider's env var");
+  });
+
+  it('is accepted where the command defines it', async () => {
+    await checkOptions(mainCommand, ['serve', 'm.gguf', '--api-key', 'k']);
+  });
+});

@@ -1,5 +1,7 @@
 import type { ArgsDef, CommandDef } from 'citty';
 import { InvalidInputError } from '../core/errors/invalid-input-error.ts';
+import { DEFAULT_KEY_ENV } from '../teachers/api-keys.ts';
+import { PROVIDERS, type ProviderName } from '../teachers/uri.ts';
 
 type Resolvable<T> = T | (() => T) | (() => Promise<T>) | Promise<T>;
 
@@ -67,6 +69,25 @@ function optionTable(args: ArgsDef): OptionTable {
   return table;
 }
 
+const KEY_OPTION = /^(api[-_]?key|apikey|key|token|secret)$/i;
+
+/** `--api-key` where keys are not taken on the command line: say where the key goes instead. */
+function refusedKey(flag: string, rawArgs: readonly string[]): InvalidInputError {
+  const provider = rawArgs
+    .map((a) => a.slice(a.indexOf('=') + 1).split(':')[0] as ProviderName)
+    .find((p) => PROVIDERS.includes(p) && DEFAULT_KEY_ENV[p]);
+  const env = provider
+    ? DEFAULT_KEY_ENV[provider]
+    : Object.values(DEFAULT_KEY_ENV).filter(Boolean).slice(0, 4).join(', ');
+  return new InvalidInputError(
+    `${flag} is refused: API keys are not taken on the command line (they would show in ps and shell history)`,
+    {
+      hint: `set ${provider ? env : `the provider's env var (${env}, …)`} in the environment, or put it in ~/.config/distill/keys.json`,
+      field: 'api-key',
+    },
+  );
+}
+
 function unknownOption(token: string, name: string, table: OptionTable, path: string): InvalidInputError {
   const negated = name.startsWith('no-') ? name.slice(3) : undefined;
   const pool = [...table.names, ...[...table.booleans].map((b) => `no-${b}`)];
@@ -122,6 +143,7 @@ export async function checkOptions(root: CommandDef, rawArgs: readonly string[])
         const negated = table.spellings.get(name.slice(3));
         if (negated !== undefined && table.booleans.has(negated)) continue;
       }
+      if (long && KEY_OPTION.test(name)) throw refusedKey(token.split('=')[0] as string, rawArgs);
       throw unknownOption(token, name, table, path);
     }
     const subs = await resolve(cmd.subCommands ?? {});
