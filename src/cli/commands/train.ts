@@ -89,6 +89,8 @@ export const command = defineCommand({
     let progress: Progress | undefined;
     const lastEval: { v?: number } = {};
     const onEvent = (e: WorkerEvent): void => {
+      if (e.type === 'warning')
+        process.stderr.write(args.json ? `${JSON.stringify(e)}\n` : `warning: ${String(e.message)}\n`);
       if (e.type === 'phase' && !args.json)
         process.stderr.write(`${e.phase === 'init' ? 'Initialising model' : 'Tokenising data'}…\n`);
       if (e.type === 'start' && typeof e.totalSteps === 'number') {
@@ -146,6 +148,9 @@ export const command = defineCommand({
       emit(args.json, res, () =>
         [
           `Wrote ${res.out} (${res.params.toLocaleString()} params) after ${res.steps} steps in ${res.seconds}s`,
+          ...(res.dropped > 0
+            ? [`  ${res.dropped} example(s) longer than a row were left out (see the warning)`]
+            : []),
           `  train loss ${res.loss?.toFixed(4) ?? '?'}${res.evalLoss !== null ? `, eval loss ${res.evalLoss.toFixed(4)}` : ''}; ${res.tokens.toLocaleString()} tokens`,
           `  metrics: ${res.metrics}`,
         ].join('\n'),
