@@ -5,7 +5,7 @@ import { trainModel } from '../../train/train-model.ts';
 import type { WorkerEvent } from '../../train/worker-events.ts';
 import { intArg, jsonArg, optNumArg } from '../args.ts';
 import { interruptSignal } from '../interrupt.ts';
-import { emit } from '../output.ts';
+import { emit, setupProgress } from '../output.ts';
 import { Progress } from '../progress.ts';
 
 /** `distill train`: SFT of a preset or base GGUF on chat-format traces, GGUF out. */
@@ -71,6 +71,7 @@ export const command = defineCommand({
         throw new InvalidInputError('pass --data FILE|DIR (or --preset NAME alone to write a fresh model)');
       const res = await initModel({
         preset: args.preset,
+        venv: { onProgress: setupProgress(args.json) },
         out: args.out,
         seed,
         ...(args.name ? { name: args.name } : {}),
@@ -142,7 +143,7 @@ export const command = defineCommand({
           device,
           ...(args.name ? { name: args.name } : {}),
         },
-        { signal, onEvent },
+        { signal, onEvent, venv: { onProgress: setupProgress(args.json), signal } },
       );
       progress?.stop();
       emit(args.json, res, () =>
