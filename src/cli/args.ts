@@ -33,3 +33,24 @@ export function numArg(value: string | undefined, flag: string, fallback: number
 export function optNumArg(value: string | undefined, flag: string): number | undefined {
   return value === undefined || value === '' ? undefined : numArg(value, flag, 0);
 }
+
+/** A number option that must be > 0 (timeouts, durations). */
+export function positiveNumArg(value: string | undefined, flag: string, fallback: number): number {
+  const n = numArg(value, flag, fallback);
+  if (n <= 0) throw new InvalidInputError(`--${flag} must be greater than 0, got '${value}'`);
+  return n;
+}
+
+/** `--temperature`: ≥ 0 (0 = greedy). */
+export function temperatureArg(value: string | undefined, fallback: number): number {
+  const t = numArg(value, 'temperature', fallback);
+  if (t < 0) throw new InvalidInputError(`--temperature must be ≥ 0 (0 = greedy), got '${value}'`);
+  return t;
+}
+
+/** `--top-p`: in (0, 1]. */
+export function topPArg(value: string | undefined, fallback: number): number {
+  const p = numArg(value, 'top-p', fallback);
+  if (!(p > 0 && p <= 1)) throw new InvalidInputError(`--top-p must be in (0, 1], got '${value}'`);
+  return p;
+}

@@ -1,34 +1,10 @@
-import { readdirSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type CommandDef, defineCommand, runCommand, showUsage } from 'citty';
+import { type CommandDef, runCommand, showUsage } from 'citty';
+import { mainCommand } from './command-table.ts';
 import { reportError } from './output.ts';
-
-const commandsDir = join(dirname(fileURLToPath(import.meta.url)), 'commands');
-
-/** Every `src/cli/commands/<name>.ts` exporting `command` becomes `distill <name>` (files starting with `_` are helpers). */
-function discoverCommands(): Record<string, () => Promise<CommandDef>> {
-  const entries: Record<string, () => Promise<CommandDef>> = {};
-  for (const file of readdirSync(commandsDir).sort()) {
-    if (!file.endsWith('.ts') || file.startsWith('_') || file.includes('.test.')) continue;
-    const name = basename(file, '.ts');
-    entries[name] = async () => ((await import(join(commandsDir, file))) as { command: CommandDef }).command;
-  }
-  return entries;
-}
-
-const main = defineCommand({
-  meta: {
-    name: 'distill',
-    version: '0.1.0',
-    description:
-      'Reasoning distillation: teacher traces → verified data → small student that thinks offline.',
-  },
-  subCommands: discoverCommands(),
-});
+import { checkOptions } from './strict-options.ts';
 
 async function findLeaf(rawArgs: string[]): Promise<{ cmd: CommandDef; parent?: CommandDef }> {
-  let cmd: CommandDef = main;
+  let cmd: CommandDef = mainCommand;
   let parent: CommandDef | undefined;
   for (const arg of rawArgs) {
     if (arg.startsWith('-')) break;
@@ -51,7 +27,8 @@ async function run(rawArgs: string[]): Promise<void> {
     process.stdout.write('0.1.0\n');
     return;
   }
-  await runCommand(main, { rawArgs });
+  await checkOptions(mainCommand, rawArgs);
+  await runCommand(mainCommand, { rawArgs });
 }
 
 try {

@@ -29,3 +29,11 @@ export function reportError(error: unknown, json: boolean): number {
   if (process.env.DISTILL_DEBUG || !isUsage) process.stderr.write(`${err?.stack ?? ''}\n`);
   return isUsage ? 2 : 1;
 }
+
+/** Trainer venv set-up messages (first run only): lines on stderr, or JSON lines with --json. */
+export function setupProgress(json: boolean | undefined): (message: string) => void {
+  return (message) =>
+    process.stderr.write(
+      json ? `${JSON.stringify({ type: 'setup', message: message.trim() })}\n` : `${message}\n`,
+    );
+}

@@ -3,9 +3,11 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { AbortedError } from './errors/aborted-error.ts';
 import { SetupError } from './errors/setup-error.ts';
 import { sha256 } from './hash.ts';
+import { PipProgress } from './pip-progress.ts';
 
 export interface PythonVenvOptions {
   /** Folder holding the cached venvs. Defaults to `$DISTILL_VENV_DIR`, else `~/.cache/distill/venvs`. */
@@ -23,7 +25,7 @@ export interface PythonVenvPurpose {
   label: string;
   /** e.g. "torch, numpy, gguf": named while pip installs. */
   packages: string;
-  /** A note added to the first progress message, e.g. "torch is a large download". */
+  /** A note said right after the first progress message, e.g. why the download is large. */
   note?: string;
   /** The command that (re)builds it, e.g. "distill setup trainer". */
   setupCommand?: string;
@@ -65,6 +67,7 @@ function run(
   cmd: string,
   args: string[],
   signal: AbortSignal | undefined,
+  onLine?: (line: string) => void,
 ): Promise<{ code: number; tail: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], signal });
@@ -74,6 +77,8 @@ function run(
     };
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
+    if (onLine)
+      createInterface({ input: child.stdout, crlfDelay: Number.POSITIVE_INFINITY }).on('line', onLine);
     child.on('error', (err: NodeJS.ErrnoException) => {
       if (err.name === 'AbortError') reject(new AbortedError('venv set-up interrupted'));
       else if (err.code === 'ENOENT') resolve({ code: 127, tail: `${cmd}: not found` });
@@ -100,7 +105,11 @@ export async function ensurePythonVenv(
   const partial = `${loc.dir}.partial-${process.pid}`;
   await mkdir(venvRoot(options.root), { recursive: true });
   await rm(partial, { recursive: true, force: true });
-  say(`Creating ${purpose.label} in ${loc.dir} (one time${purpose.note ? `; ${purpose.note}` : ''})…`);
+  say(`Creating ${purpose.label} in ${loc.dir} (one time).`);
+  if (purpose.note) say(`  ${purpose.note}`);
+  const progress = new PipProgress(say);
+  const heartbeat = setInterval(() => say(progress.status()), 30_000);
+  heartbeat.unref();
   try {
     const made = await run(python, ['-m', 'venv', partial], options.signal);
     if (made.code !== 0)
@@ -113,8 +122,9 @@ export async function ensurePythonVenv(
     say(`Installing ${purpose.packages}…`);
     const pip = await run(
       join(partial, 'bin', 'python'),
-      ['-m', 'pip', 'install', '--disable-pip-version-check', '-r', requirements],
+      ['-m', 'pip', 'install', '--disable-pip-version-check', '--progress-bar', 'off', '-r', requirements],
       options.signal,
+      (line) => progress.line(line),
     );
     if (pip.code !== 0) {
       const manual = `${join(partial, 'bin', 'python')} -m pip install -r ${requirements}`;
@@ -129,9 +139,10 @@ export async function ensurePythonVenv(
       // Another process won the race: use its venv.
       if (!existsSync(loc.python)) throw new SetupError(`could not move the venv into ${loc.dir}`, { cause });
     });
-    say(`Ready: ${purpose.label}.`);
+    say(`Ready: ${purpose.label} (${progress.elapsed()}).`);
     return { ...loc, created: true };
   } finally {
+    clearInterval(heartbeat);
     await rm(partial, { recursive: true, force: true });
   }
 }

@@ -8,7 +8,7 @@ import type { TermsRecord } from '../teachers/terms/registry.ts';
 import { resolveTerms } from '../teachers/terms/resolve-terms.ts';
 import { loadConfigFile } from './config-file.ts';
 import { type DryRunEstimate, estimateGeneration } from './estimate.ts';
-import type { GenerationResult, RunGenerationOptions } from './options.ts';
+import { checkGenerationSettings, type GenerationResult, type RunGenerationOptions } from './options.ts';
 import { runGeneration } from './run-generation.ts';
 
 export interface GenerateFromSpecOptions
@@ -38,6 +38,7 @@ export type GenerateFromSpecResult =
 
 /** What `distill generate` does: config → teacher → terms → problems → engine (or an estimate). */
 export async function generateFromSpec(options: GenerateFromSpecOptions): Promise<GenerateFromSpecResult> {
+  checkGenerationSettings(options);
   const config = loadConfigFile(options.configPath);
   const teacher = await createTeacher(options.teacherUri, {
     prices: config.prices,

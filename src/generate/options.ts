@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import type { Problem } from '../core/problem.ts';
+import { validate } from '../core/validate.ts';
 import type { Store } from '../store/store.ts';
 import type { Teacher } from '../teachers/teacher.ts';
 import type { TermsRecord } from '../teachers/terms/registry.ts';
@@ -100,4 +102,23 @@ export interface GenerationResult extends GenerationProgress {
   stopReason?: 'max-cost' | 'interrupted';
   /** Requests of this session that gave up, by the kind of their last failure, each with a hint. */
   failures: Record<string, FailedKind>;
+}
+
+/** The numeric generation settings and their valid ranges (checked before anything is sent). */
+export const GenerationSettingsSchema = z.object({
+  samples: z.number().int().min(1).optional(),
+  concurrency: z.number().int().min(1).optional(),
+  rpm: z.number().positive().optional(),
+  tpm: z.number().positive().optional(),
+  maxCostUsd: z.number().min(0).optional(),
+  maxTokens: z.number().int().min(1).optional(),
+  temperature: z.number().min(0).optional(),
+  topP: z.number().gt(0).max(1).optional(),
+  requestTimeoutMs: z.number().positive().optional(),
+  maxRetries: z.number().int().min(0).optional(),
+});
+
+/** Throw an InvalidInputError naming the first setting out of range (negative timeout, top-p 0, …). */
+export function checkGenerationSettings(options: z.input<typeof GenerationSettingsSchema>): void {
+  validate(GenerationSettingsSchema, options, 'generation settings');
 }

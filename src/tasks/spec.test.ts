@@ -59,8 +59,18 @@ describe('parseTaskSpec', () => {
     ['jsonl', 'needs a file path'],
     ['gsm8k:many', 'count must be an integer'],
     ['math500:5:level=2', "unknown option 'level'"],
+    ['gsm8k:100000', 'gsm8k holds 50 rows, asked for 100000'],
+    ['math500:51', 'math500 holds 50 rows, asked for 51'],
+    ['gsm8k:20:offset=40', 'asked for 20 from offset 40 (10 left)'],
+    ['gsm8k:offset=50', 'gsm8k holds 50 rows, asked for the rest from offset 50 (0 left)'],
   ])('rejects %s', (spec, message) => {
     expect(errorOf(spec).message).toContain(message);
+  });
+
+  it('says how many rows a shipped dataset holds and how to ask for them', () => {
+    expect(errorOf('gsm8k:100000').hint).toContain('ask for at most 50 (gsm8k:50)');
+    expect(parseTaskSpec('gsm8k:50').entries).toHaveLength(1);
+    expect(parseTaskSpec('gsm8k:100000:file=big.jsonl').entries).toHaveLength(1);
   });
 
   it('rejects an empty spec', () => {
@@ -69,7 +79,7 @@ describe('parseTaskSpec', () => {
 
   it('sizes specs when the counts are known', () => {
     expect(specSize('add:10:train,gsm8k,math500:5,builtin-eval:2')).toBe(10 + 50 + 5 + 2 * 21);
-    expect(specSize('gsm8k:20:offset=40')).toBe(10);
+    expect(specSize('gsm8k:10:offset=40')).toBe(10);
     expect(specSize('jsonl:x.jsonl')).toBeUndefined();
     expect(specSize('jsonl:x.jsonl:7')).toBe(7);
   });

@@ -1,6 +1,6 @@
 import { InvalidInputError } from '../core/errors/invalid-input-error.ts';
 import { validate } from '../core/validate.ts';
-import { SHIPPED_DATASET_NAMES } from './datasets/shipped.ts';
+import { SHIPPED_DATASET_NAMES, SHIPPED_DATASETS } from './datasets/shipped.ts';
 import { familyNames, getFamily } from './registry.ts';
 import { type TaskSpec, type TaskSpecEntry, TaskSpecEntrySchema } from './spec-schema.ts';
 
@@ -81,6 +81,16 @@ function parseEntry(entry: string): TaskSpecEntry {
     }
     takeOptions(entry, options, ['offset', 'file']);
     const offset = options.has('offset') ? int(entry, 'offset', options.get('offset') ?? '', 0) : undefined;
+    const shipped = SHIPPED_DATASETS[name as keyof typeof SHIPPED_DATASETS];
+    const left = Math.max(0, shipped.rows - (offset ?? 0));
+    if (!options.has('file') && (n !== undefined ? n > left : left === 0))
+      fail(
+        entry,
+        `${name} holds ${shipped.rows} rows, asked for ${n ?? 'the rest'}${offset ? ` from offset ${offset} (${left} left)` : ''}`,
+        left > 0
+          ? `ask for at most ${left} (${name}:${left}${offset ? `:offset=${offset}` : ''}), or point at a larger slice with ${name}:N:file=PATH.jsonl`
+          : `the offset must be below ${shipped.rows}`,
+      );
     return validate(
       TaskSpecEntrySchema,
       { kind: 'shipped', dataset: name, count: n, offset, file: options.get('file') },

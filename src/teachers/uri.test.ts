@@ -40,4 +40,20 @@ describe('teacher URIs', () => {
     expect(() => parseTeacherUri('azure:https://x/models')).toThrow(/deployment/);
     expect(redact('http://u:sk-secret@h/v1?token=abc')).not.toMatch(/sk-secret|abc/);
   });
+
+  it('refuses endpoints that are not http(s)', () => {
+    expect(() => parseTeacherUri('openai-compatible:ftp://127.0.0.1/v1#m')).toThrow(
+      /needs an http\(s\) endpoint URL, got a ftp: URL/,
+    );
+    expect(() => parseTeacherUri('azure:file:///etc/passwd#d')).toThrow(/http\(s\)/);
+    expect(() => parseTeacherUri('openai-compatible:127.0.0.1:8080/v1#m')).toThrow(/http\(s\)/);
+    expect(() => parseTeacherUri('ollama:qwen3?base=ftp://h/')).toThrow(
+      /base=ftp:\/\/h\/ is not an http\(s\) URL/,
+    );
+    expect(() => parseTeacherUri('openai-compatible:http://h/v1?base=nope#m')).toThrow(
+      /not an http\(s\) URL/,
+    );
+    expect(parseTeacherUri('ollama:qwen3?base=http://h:11434/').baseUrl).toBe('http://h:11434');
+    expect(parseTeacherUri('openai-compatible:https://h/v1#m').baseUrl).toBe('https://h/v1');
+  });
 });

@@ -46,6 +46,19 @@ export function redact(uri: string): string {
     .replace(/([?&][^=&#]*(?:key|token|secret|password|sig)[^=&#]*=)[^&#]*/gi, '$1***');
 }
 
+/** A `?base=` override must be an http(s) URL. */
+function checkBase(uri: string, options: Record<string, string>): void {
+  if (options.base === undefined) return;
+  let protocol = '';
+  try {
+    protocol = new URL(options.base).protocol;
+  } catch {}
+  if (protocol !== 'http:' && protocol !== 'https:')
+    throw new InvalidInputError(`Teacher '${redact(uri)}': base=${options.base} is not an http(s) URL`, {
+      hint: 'write base=http://HOST:PORT/v1',
+    });
+}
+
 function splitQuery(rest: string): { head: string; query: URLSearchParams } {
   const q = rest.indexOf('?');
   return q < 0
@@ -73,6 +86,11 @@ export function parseTeacherUri(uri: string): TeacherUri {
         cause,
       });
     }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new InvalidInputError(
+        `Teacher '${redact(uri)}' needs an http(s) endpoint URL, got a ${url.protocol.replace(/:$/, '')}: URL`,
+        { hint: USAGE },
+      );
     if (url.username || url.password)
       throw new InvalidInputError(`Teacher URI '${redact(uri)}' carries credentials in the URL`, {
         hint: 'pass API keys through env vars or the config file, never on the command line',
@@ -87,6 +105,7 @@ export function parseTeacherUri(uri: string): TeacherUri {
       throw new InvalidInputError(`Teacher '${redact(uri)}' names no deployment`, {
         hint: 'write azure:https://RESOURCE.services.ai.azure.com/models#DEPLOYMENT',
       });
+    checkBase(uri, options);
     url.hash = '';
     url.search = '';
     const baseUrl = (options.base ?? url.toString()).replace(/\/+$/, '');
@@ -100,6 +119,7 @@ export function parseTeacherUri(uri: string): TeacherUri {
     else providerQuery[k] = v;
   }
   if (!head) throw new InvalidInputError(`Teacher '${redact(uri)}' names no model`, { hint: USAGE });
+  checkBase(uri, options);
   return {
     provider,
     model: head,

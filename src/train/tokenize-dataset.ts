@@ -18,6 +18,11 @@ export interface TokenizeDatasetOptions {
   outDir: string;
   /** Train on thinking + answer; with false, on the answer after an empty thinking block. Defaults to true. */
   withThinking?: boolean;
+  /**
+   * Longest example kept, in tokens (the packed row width). Longer examples are dropped and counted in `dropped`
+   * (as axolotl does); when every example is longer, the call fails. Defaults to no limit.
+   */
+  maxTokensPerExample?: number;
   /** Called every 1000 rows with the count so far. Defaults to no-op. */
   onProgress?: (rows: number) => void;
   signal?: AbortSignal;
@@ -32,6 +37,16 @@ export interface TokenizedDataset {
   maxDocTokens: number;
   /** sha256 of the token and mask bytes: the worker checks it when resuming. */
   sha256: string;
+  /** Examples longer than `maxTokensPerExample`, left out. */
+  dropped: DroppedExamples;
+}
+
+export interface DroppedExamples {
+  count: number;
+  /** Tokens of the longest one (0 when none). */
+  longestTokens: number;
+  /** 1-based positions (in reading order) of the first few, to find them in the data. */
+  firstRows: number[];
 }
 
 class Sink {
@@ -88,6 +103,9 @@ export async function tokenizeDataset(options: TokenizeDatasetOptions): Promise<
   let total = 0;
   let lossTokens = 0;
   let maxDocTokens = 0;
+  let position = 0;
+  const dropped: DroppedExamples = { count: 0, longestTokens: 0, firstRows: [] };
+  const limit = options.maxTokensPerExample ?? Number.POSITIVE_INFINITY;
   const off = Buffer.alloc(8);
   off.writeBigInt64LE(0n);
   await offsets.push(Buffer.from(off));
@@ -102,6 +120,13 @@ export async function tokenizeDataset(options: TokenizeDatasetOptions): Promise<
       const p = model.tokenize(ex.prompt);
       const c = model.tokenize(ex.completion);
       const n = p.length + c.length;
+      position += 1;
+      if (n > limit) {
+        dropped.count += 1;
+        dropped.longestTokens = Math.max(dropped.longestTokens, n);
+        if (dropped.firstRows.length < 5) dropped.firstRows.push(position);
+        continue;
+      }
       const t = Buffer.alloc(n * 4);
       const m = Buffer.alloc(n);
       const ids = Int32Array.from([...p, ...c]);
@@ -120,6 +145,11 @@ export async function tokenizeDataset(options: TokenizeDatasetOptions): Promise<
       if (docs % 1000 === 0) options.onProgress?.(docs);
     }
     await Promise.all([tokens.close(), mask.close(), offsets.close()]);
+    if (docs === 0 && dropped.count > 0)
+      throw new InvalidInputError(
+        `every training example is longer than a training row of ${limit} tokens (${dropped.count} example(s), the longest ${dropped.longestTokens} tokens); nothing left to train on`,
+        { hint: 'raise --seq-len, or shorten the examples', field: 'data' },
+      );
     if (docs === 0) throw new InvalidInputError('the training data has no rows', { field: 'data' });
     const sha256 = hash.digest('hex');
     await writeFile(
@@ -129,7 +159,7 @@ export async function tokenizeDataset(options: TokenizeDatasetOptions): Promise<
     await rm(options.outDir, { recursive: true, force: true });
     await rename(tmp, options.outDir);
     options.onProgress?.(docs);
-    return { dir: options.outDir, docs, tokens: total, lossTokens, maxDocTokens, sha256 };
+    return { dir: options.outDir, docs, tokens: total, lossTokens, maxDocTokens, sha256, dropped };
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });
     throw e;

@@ -1,13 +1,13 @@
 import { appendFileSync } from 'node:fs';
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { STUDENT_CHAT_TEMPLATE, STUDENT_TEMPLATE_ID } from '../core/chat-format.ts';
 import { InvalidInputError } from '../core/errors/invalid-input-error.ts';
 import { NotFoundError } from '../core/errors/not-found-error.ts';
 import { validate } from '../core/validate.ts';
 import { initModel } from './init-model.ts';
-import { tokenizeDataset } from './tokenize-dataset.ts';
-import { type TrainOptionsInput, TrainOptionsSchema } from './train-options.ts';
+import { type TokenizedDataset, tokenizeDataset } from './tokenize-dataset.ts';
+import { type TrainOptions, type TrainOptionsInput, TrainOptionsSchema } from './train-options.ts';
 import { readTrainingRows, resolveDataFiles } from './training-rows.ts';
 import type { VenvOptions } from './venv.ts';
 import { runWorker } from './worker.ts';
@@ -34,11 +34,150 @@ export interface TrainResult {
   seconds: number;
   params: number;
   docs: number;
+  /** Examples left out for being longer than a row. */
+  dropped: number;
 }
 
 /** `<out>.run` next to the output GGUF (without the `.gguf` suffix). */
 export function defaultRunDir(out: string): string {
   return `${out.replace(/\.gguf$/i, '')}.run`;
+}
+
+/** The default longest packed row (tokens) when `seqLen` is not given. */
+export const DEFAULT_MAX_SEQ_LEN = 1024;
+
+/** What {@link prepareTraining} leaves ready for the worker. */
+export interface PreparedTraining {
+  out: string;
+  runDir: string;
+  metrics: string;
+  configPath: string;
+  data: TokenizedDataset;
+  emit: (event: WorkerEvent) => void;
+  options: TrainOptions;
+}
+
+/**
+ * Everything before the worker trains: check the options, the base model and every data row (writing nothing
+ * when any is bad), then the fresh preset model, the tokenised data (examples longer than a row are dropped with
+ * a `warning` event; none left is an error) and the worker's config. A run folder this call created is removed
+ * again when a later step fails.
+ */
+export async function prepareTraining(
+  input: TrainOptionsInput,
+  hooks: TrainHooks = {},
+): Promise<PreparedTraining> {
+  const o = validate(TrainOptionsSchema, input, 'train options');
+  const out = resolve(o.out);
+  const runDir = resolve(o.runDir ?? defaultRunDir(out));
+  const venvOpt = hooks.venv ? { venv: hooks.venv } : {};
+  const signalOpt = hooks.signal ? { signal: hooks.signal } : {};
+
+  // 1. Check every input before writing anything.
+  if (o.base && !(await stat(resolve(o.base)).catch(() => undefined)))
+    throw new NotFoundError('model', `no such base model: ${o.base}`, { hint: 'pass an F32/F16/BF16 GGUF' });
+  const files = await resolveDataFiles(o.data);
+  let rows = 0;
+  for await (const _ of readTrainingRows(files, hooks.signal)) rows += 1;
+  if (rows === 0)
+    throw new InvalidInputError(`the training data in ${o.data} has no rows`, {
+      hint: 'pass chat-format JSONL: one {"messages":[user, assistant]} per line',
+      field: 'data',
+    });
+
+  // 2. Write: init model, tokenised data, config. Undo a run folder this call created if a step fails.
+  const created = !(await stat(runDir).catch(() => undefined));
+  await mkdir(runDir, { recursive: true });
+  try {
+    const metrics = join(runDir, 'metrics.jsonl');
+    const emit = (event: WorkerEvent): void => {
+      appendFileSync(metrics, `${JSON.stringify({ t: Date.now(), ...event })}\n`);
+      hooks.onEvent?.(event);
+    };
+    let base = o.base ? resolve(o.base) : join(runDir, 'init.gguf');
+    if (!o.base) {
+      const haveInit = o.resume && (await stat(base).catch(() => undefined));
+      if (!haveInit) {
+        emit({ type: 'phase', phase: 'init', preset: o.preset });
+        await initModel({ preset: o.preset ?? '', out: base, seed: o.seed, ...venvOpt, ...signalOpt });
+      }
+    }
+    base = resolve(base);
+
+    emit({ type: 'phase', phase: 'tokenize' });
+    const maxRow = o.seqLen ?? DEFAULT_MAX_SEQ_LEN;
+    const data = await tokenizeDataset({
+      model: base,
+      rows: readTrainingRows(files, hooks.signal),
+      outDir: join(runDir, 'data'),
+      withThinking: o.thinking,
+      maxTokensPerExample: maxRow + 1, // a packed row holds seqLen + 1 tokens (inputs and shifted targets)
+      ...signalOpt,
+    });
+    if (data.dropped.count > 0)
+      emit({
+        type: 'warning',
+        code: 'W_LONG_EXAMPLES',
+        dropped: data.dropped.count,
+        longestTokens: data.dropped.longestTokens,
+        message: `dropped ${data.dropped.count} of ${data.docs + data.dropped.count} examples longer than the ${maxRow}-token row (longest ${data.dropped.longestTokens} tokens; rows ${data.dropped.firstRows.join(', ')}${data.dropped.count > data.dropped.firstRows.length ? ', …' : ''}); raise --seq-len to keep them`,
+      });
+    emit({
+      type: 'tokenized',
+      docs: data.docs,
+      tokens: data.tokens,
+      lossTokens: data.lossTokens,
+      maxDocTokens: data.maxDocTokens,
+      dropped: data.dropped.count,
+    });
+
+    // Rows hold the longest example and, when examples are short, about two average ones (less padding).
+    const want = Math.max(data.maxDocTokens, (2.2 * data.tokens) / data.docs);
+    const seqLen = o.seqLen ?? Math.min(DEFAULT_MAX_SEQ_LEN, Math.max(64, Math.ceil(want / 64) * 64));
+    if (o.batchTokens < seqLen)
+      throw new InvalidInputError(
+        `--batch-tokens (${o.batchTokens}) must be at least the row length ${seqLen}`,
+        {
+          field: 'batch-tokens',
+        },
+      );
+    const config = {
+      base,
+      data: data.dir,
+      out,
+      runDir,
+      seqLen,
+      batchTokens: o.batchTokens,
+      microBatchTokens: o.microBatchTokens,
+      epochs: o.epochs,
+      maxSteps: o.maxSteps,
+      lr: o.lr ?? (o.preset ? 1e-3 : 2e-5),
+      warmupSteps: o.warmupSteps,
+      weightDecay: o.weightDecay,
+      gradClip: o.gradClip,
+      evalFraction: o.evalFraction,
+      checkpointEvery: o.checkpointEvery,
+      seed: o.seed,
+      threads: o.threads,
+      device: o.device,
+      resume: o.resume,
+      chatTemplate: STUDENT_CHAT_TEMPLATE,
+      name: o.name ?? basename(out).replace(/\.gguf$/i, ''),
+      metadata: {
+        template_id: STUDENT_TEMPLATE_ID,
+        thinking: o.thinking ? 'trained' : 'answer-only',
+        ...(o.preset ? { preset: o.preset } : { base: basename(base) }),
+        data_rows: data.docs,
+        data_files: files.map((f) => basename(f)).join(','),
+      },
+    };
+    const configPath = join(runDir, 'config.json');
+    await writeFile(configPath, JSON.stringify(config, null, 2));
+    return { out, runDir, metrics, configPath, data, emit, options: o };
+  } catch (error) {
+    if (created) await rm(runDir, { recursive: true, force: true });
+    throw error;
+  }
 }
 
 /**
@@ -47,92 +186,9 @@ export function defaultRunDir(out: string): string {
  * `<runDir>/metrics.jsonl` with a timestamp.
  */
 export async function trainModel(input: TrainOptionsInput, hooks: TrainHooks = {}): Promise<TrainResult> {
-  const o = validate(TrainOptionsSchema, input, 'train options');
-  const out = resolve(o.out);
-  const runDir = resolve(o.runDir ?? defaultRunDir(out));
-  await mkdir(runDir, { recursive: true });
-  const metrics = join(runDir, 'metrics.jsonl');
-  const emit = (event: WorkerEvent): void => {
-    appendFileSync(metrics, `${JSON.stringify({ t: Date.now(), ...event })}\n`);
-    hooks.onEvent?.(event);
-  };
+  const { out, runDir, metrics, configPath, data, emit, options: o } = await prepareTraining(input, hooks);
   const venvOpt = hooks.venv ? { venv: hooks.venv } : {};
   const signalOpt = hooks.signal ? { signal: hooks.signal } : {};
-
-  let base = o.base ? resolve(o.base) : join(runDir, 'init.gguf');
-  if (o.base) {
-    if (!(await stat(base).catch(() => undefined)))
-      throw new NotFoundError('model', `no such base model: ${o.base}`, {
-        hint: 'pass an F32/F16/BF16 GGUF',
-      });
-  } else {
-    const haveInit = o.resume && (await stat(base).catch(() => undefined));
-    if (!haveInit) {
-      emit({ type: 'phase', phase: 'init', preset: o.preset });
-      await initModel({ preset: o.preset ?? '', out: base, seed: o.seed, ...venvOpt, ...signalOpt });
-    }
-  }
-  base = resolve(base);
-
-  emit({ type: 'phase', phase: 'tokenize' });
-  const files = await resolveDataFiles(o.data);
-  const data = await tokenizeDataset({
-    model: base,
-    rows: readTrainingRows(files, hooks.signal),
-    outDir: join(runDir, 'data'),
-    withThinking: o.thinking,
-    ...signalOpt,
-  });
-  emit({
-    type: 'tokenized',
-    docs: data.docs,
-    tokens: data.tokens,
-    lossTokens: data.lossTokens,
-    maxDocTokens: data.maxDocTokens,
-  });
-
-  // Rows hold the longest example and, when examples are short, about two average ones (less padding).
-  const want = Math.max(data.maxDocTokens, (2.2 * data.tokens) / data.docs);
-  const seqLen = o.seqLen ?? Math.min(1024, Math.max(64, Math.ceil(want / 64) * 64));
-  if (o.batchTokens < seqLen)
-    throw new InvalidInputError(
-      `--batch-tokens (${o.batchTokens}) must be at least the row length ${seqLen}`,
-      {
-        field: 'batch-tokens',
-      },
-    );
-  const config = {
-    base,
-    data: data.dir,
-    out,
-    runDir,
-    seqLen,
-    batchTokens: o.batchTokens,
-    microBatchTokens: o.microBatchTokens,
-    epochs: o.epochs,
-    maxSteps: o.maxSteps,
-    lr: o.lr ?? (o.preset ? 1e-3 : 2e-5),
-    warmupSteps: o.warmupSteps,
-    weightDecay: o.weightDecay,
-    gradClip: o.gradClip,
-    evalFraction: o.evalFraction,
-    checkpointEvery: o.checkpointEvery,
-    seed: o.seed,
-    threads: o.threads,
-    device: o.device,
-    resume: o.resume,
-    chatTemplate: STUDENT_CHAT_TEMPLATE,
-    name: o.name ?? basename(out).replace(/\.gguf$/i, ''),
-    metadata: {
-      template_id: STUDENT_TEMPLATE_ID,
-      thinking: o.thinking ? 'trained' : 'answer-only',
-      ...(o.preset ? { preset: o.preset } : { base: basename(base) }),
-      data_rows: data.docs,
-      data_files: files.map((f) => basename(f)).join(','),
-    },
-  };
-  const configPath = join(runDir, 'config.json');
-  await writeFile(configPath, JSON.stringify(config, null, 2));
   const { done } = await runWorker(['train', '--config', configPath], {
     ...venvOpt,
     ...signalOpt,
@@ -152,5 +208,6 @@ export async function trainModel(input: TrainOptionsInput, hooks: TrainHooks = {
     seconds: num(done.seconds) ?? 0,
     params: num(done.params) ?? 0,
     docs: data.docs,
+    dropped: data.dropped.count,
   };
 }

@@ -1,3 +1,4 @@
+import { TORCH_DOWNLOAD_NOTE } from '../core/pip-progress.ts';
 import {
   ensurePythonVenv,
   locatePythonVenv,
@@ -6,6 +7,8 @@ import {
   venvRoot,
 } from '../core/python-venv.ts';
 import { requirementsPath } from './paths.ts';
+
+export { PipProgress, TORCH_DOWNLOAD_NOTE } from '../core/pip-progress.ts';
 
 export { venvRoot };
 
@@ -32,7 +35,7 @@ export function ensureVenv(options: VenvOptions = {}): Promise<Venv> {
     {
       label: "the trainer's Python environment",
       packages: 'trainer requirements (torch, numpy, gguf)',
-      note: 'torch is a large download',
+      note: TORCH_DOWNLOAD_NOTE,
       setupCommand: 'distill setup trainer',
     },
     options,

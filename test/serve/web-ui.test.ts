@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserDecision, findBrowser } from '../support/find-browser.ts';
 import { type SpawnedServer, spawnServe, tinyGguf } from './spawn-serve.ts';
 
 const ARTIFACTS = resolve(import.meta.dirname, '../../test-artifacts');
@@ -17,38 +18,50 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+// A Chromium from DISTILL_CHROMIUM, the system package or Playwright's cache; none: one line and a skip (a failure
+// when DISTILL_REQUIRE_BROWSER=1, as in CI, so these tests never stop running there unnoticed).
+const browser = browserDecision(findBrowser());
+if (!browser.run && !browser.fail) console.warn(browser.line);
+
+describe.runIf(!browser.run && browser.fail)('web UI browser', () => {
+  it('finds a Chromium to run the web UI tests in', () => {
+    if (!browser.run) throw new Error(browser.line);
+  });
+});
+
 let server: SpawnedServer;
 let context: BrowserContext;
 let page: Page;
 let profile: string;
 
-beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  // Two models so the picker has a choice; the web UI is built on first use if web/dist is missing.
-  const [a, b] = await Promise.all([tinyGguf(0), tinyGguf(1)]);
-  // A context well above the tiny models' 1,024 tokens, so a 29,000-token minimum thinking (seconds even on a fast
-  // machine) outlasts the answer-now click by a wide margin.
-  server = await spawnServe([a, b, '--name', 'student,teacher', '--context', '32768']);
-  profile = mkdtempSync(join(tmpdir(), 'distill-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.DISTILL_CHROMIUM ?? '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1280, height: 800 },
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-});
-
-afterAll(async () => {
-  await context?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
-  expect(await server?.stop()).toBe(0);
-});
-
 async function waitIdle(): Promise<void> {
   await page.waitForFunction(() => document.querySelector<HTMLButtonElement>('#stop')!.disabled);
 }
 
-describe('web UI in real Chromium against distill serve', () => {
+describe.runIf(browser.run)('web UI in real Chromium against distill serve', () => {
+  if (!browser.run) return;
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    // Two models so the picker has a choice; the web UI is built on first use if web/dist is missing.
+    const [a, b] = await Promise.all([tinyGguf(0), tinyGguf(1)]);
+    // A context well above the tiny models' 1,024 tokens, so a 29,000-token minimum thinking (seconds even on a fast
+    // machine) outlasts the answer-now click by a wide margin.
+    server = await spawnServe([a, b, '--name', 'student,teacher', '--context', '32768']);
+    profile = mkdtempSync(join(tmpdir(), 'distill-chromium-'));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: browser.path,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1280, height: 800 },
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+    expect(await server?.stop()).toBe(0);
+  });
+
   it('shows live thinking, then the answer, in a collapsible panel with timing and tokens/s', async () => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));

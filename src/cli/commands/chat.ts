@@ -7,7 +7,7 @@ import { foldTrace } from '../../core/trace-fold.ts';
 import { ChatSession } from '../../runtime/chat-session.ts';
 import { type LocalModel, loadModel } from '../../runtime/local-model.ts';
 import { TEMPLATE_IDS } from '../../runtime/templates.ts';
-import { intArg, jsonArg, optNumArg } from '../args.ts';
+import { intArg, jsonArg, optNumArg, temperatureArg, topPArg } from '../args.ts';
 import { TurnView } from '../chat-view.ts';
 import { interruptSignal } from '../interrupt.ts';
 import { runRaw } from '../raw-chat.ts';
@@ -136,8 +136,8 @@ export const command = defineCommand({
       maxTokens: intArg(args['max-tokens'], 'max-tokens', 1024, 1),
       ...(budget !== undefined ? { budget } : {}),
       ...(seed !== undefined ? { seed } : {}),
-      ...(args.temperature !== undefined ? { temperature: optNumArg(args.temperature, 'temperature') } : {}),
-      ...(args['top-p'] !== undefined ? { topP: optNumArg(args['top-p'], 'top-p') } : {}),
+      ...(args.temperature !== undefined ? { temperature: temperatureArg(args.temperature, 0) } : {}),
+      ...(args['top-p'] !== undefined ? { topP: topPArg(args['top-p'], 1) } : {}),
       ...(args.system ? { system: args.system } : {}),
     };
     const context = args.context === undefined ? undefined : intArg(args.context, 'context', 0, 16);

@@ -6,7 +6,7 @@ import { comparisonMarkdown } from '../../eval/compare-table.ts';
 import { checkAnswer, evaluate } from '../../eval/evaluate.ts';
 import { openEvalModel } from '../../eval/open-model.ts';
 import { MATH_VERIFY_VERSION, type MathVerifyPool } from '../../verify/math-verify-pool.ts';
-import { intArg, jsonArg, numArg } from '../args.ts';
+import { intArg, jsonArg, numArg, temperatureArg, topPArg } from '../args.ts';
 import { interruptSignal } from '../interrupt.ts';
 import { emit } from '../output.ts';
 import { Progress } from '../progress.ts';
@@ -55,11 +55,11 @@ export const command = defineCommand({
   run: async ({ args }) => {
     const verifier = verifierName(args.verifier);
     const samples = intArg(args.samples, 'samples', 1, 1);
-    const temperature = numArg(args.temperature, 'temperature', samples > 1 ? 0.6 : 0);
+    const temperature = temperatureArg(args.temperature, samples > 1 ? 0.6 : 0);
     const settings = {
       samples,
       temperature,
-      topP: numArg(args['top-p'], 'top-p', temperature === 0 ? 1 : 0.95),
+      topP: topPArg(args['top-p'], temperature === 0 ? 1 : 0.95),
       maxTokens: intArg(args['max-tokens'], 'max-tokens', 512, 1),
       thinkingBudget: args['thinking-budget']
         ? intArg(args['thinking-budget'], 'thinking-budget', 0, 0)

@@ -2,7 +2,9 @@ import { defineCommand } from 'citty';
 import { InvalidInputError } from '../../core/errors/invalid-input-error.ts';
 import { generateFromSpec } from '../../generate/generate-from-spec.ts';
 import type { GenerationProgress, GenerationResult } from '../../generate/options.ts';
-import { intArg, jsonArg, optNumArg } from '../args.ts';
+import { parseTaskSpec } from '../../tasks/spec.ts';
+import { parseTeacherUri } from '../../teachers/uri.ts';
+import { intArg, jsonArg, optNumArg, positiveNumArg, temperatureArg, topPArg } from '../args.ts';
 import { EXIT } from '../exit-codes.ts';
 import { interruptSignal } from '../interrupt.ts';
 import { emit } from '../output.ts';
@@ -71,6 +73,25 @@ export const command = defineCommand({
     const samples = intArg(args.samples, 'samples', 1, 1);
     const maxCost = optNumArg(args['max-cost'], 'max-cost');
     if (maxCost !== undefined && maxCost < 0) throw new InvalidInputError('--max-cost must be ≥ 0');
+    // every option is checked before the store is opened or anything is sent
+    const settings = {
+      samples,
+      concurrency: intArg(args.concurrency, 'concurrency', 8, 1),
+      ...(args.rpm ? { rpm: intArg(args.rpm, 'rpm', 0, 1) } : {}),
+      ...(args.tpm ? { tpm: intArg(args.tpm, 'tpm', 0, 1) } : {}),
+      ...(maxCost !== undefined ? { maxCostUsd: maxCost } : {}),
+      maxTokens: intArg(args['max-tokens'], 'max-tokens', 8192, 1),
+      ...(args['thinking-budget'] !== undefined
+        ? { thinkingBudget: intArg(args['thinking-budget'], 'thinking-budget', 0, 0) }
+        : {}),
+      temperature: temperatureArg(args.temperature, 0.6),
+      topP: topPArg(args['top-p'], 0.95),
+      seed: intArg(args.seed, 'seed', 0),
+      requestTimeoutMs: positiveNumArg(args.timeout, 'timeout', 600) * 1000,
+      maxRetries: intArg(args.retries, 'retries', 5, 0),
+    };
+    parseTeacherUri(args.teacher);
+    parseTaskSpec(args.tasks);
     // A dry run sends nothing and writes nothing: it must not create or migrate the store either.
     const store = args['dry-run'] ? openStoreToLook(args) : openStoreFromArgs(args);
     const interrupt = interruptSignal();
@@ -81,20 +102,7 @@ export const command = defineCommand({
         teacherUri: args.teacher,
         tasks: args.tasks,
         runName: args.out,
-        samples,
-        concurrency: intArg(args.concurrency, 'concurrency', 8, 1),
-        ...(args.rpm ? { rpm: intArg(args.rpm, 'rpm', 0, 1) } : {}),
-        ...(args.tpm ? { tpm: intArg(args.tpm, 'tpm', 0, 1) } : {}),
-        ...(maxCost !== undefined ? { maxCostUsd: maxCost } : {}),
-        maxTokens: intArg(args['max-tokens'], 'max-tokens', 8192, 1),
-        ...(args['thinking-budget'] !== undefined
-          ? { thinkingBudget: intArg(args['thinking-budget'], 'thinking-budget', 0, 0) }
-          : {}),
-        temperature: optNumArg(args.temperature, 'temperature') ?? 0.6,
-        topP: optNumArg(args['top-p'], 'top-p') ?? 0.95,
-        seed: intArg(args.seed, 'seed', 0),
-        requestTimeoutMs: (optNumArg(args.timeout, 'timeout') ?? 600) * 1000,
-        maxRetries: intArg(args.retries, 'retries', 5, 0),
+        ...settings,
         verify: args.verify !== false,
         dryRun: Boolean(args['dry-run']),
         signal: interrupt.signal,

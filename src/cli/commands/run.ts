@@ -3,9 +3,10 @@ import { InvalidInputError } from '../../core/errors/invalid-input-error.ts';
 import { loadRecipe } from '../../pipeline/load-recipe.ts';
 import type { RecipeEvent } from '../../pipeline/run-recipe.ts';
 import { runRecipe } from '../../pipeline/run-recipe.ts';
+import { ensureVenv } from '../../train/venv.ts';
 import { jsonArg } from '../args.ts';
 import { interruptSignal } from '../interrupt.ts';
-import { emit } from '../output.ts';
+import { emit, setupProgress } from '../output.ts';
 
 function seconds(ms: number): string {
   return ms >= 60_000
@@ -77,6 +78,9 @@ export const command = defineCommand({
     const { signal, dispose } = interruptSignal();
     const started = Date.now();
     try {
+      // Build the trainer's venv (first run only) in the open, with what it downloads, before the stages run.
+      if (recipe.stages.some((s) => s.command === 'train'))
+        await ensureVenv({ signal, onProgress: setupProgress(args.json) });
       const outcome = await runRecipe(recipe, { signal, force: args.force, onEvent: renderer(args.json) });
       emit(args.json, { ...outcome, wallMs: Date.now() - started }, () => {
         const lines = [

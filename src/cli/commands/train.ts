@@ -5,7 +5,7 @@ import { trainModel } from '../../train/train-model.ts';
 import type { WorkerEvent } from '../../train/worker-events.ts';
 import { intArg, jsonArg, optNumArg } from '../args.ts';
 import { interruptSignal } from '../interrupt.ts';
-import { emit } from '../output.ts';
+import { emit, setupProgress } from '../output.ts';
 import { Progress } from '../progress.ts';
 
 /** `distill train`: SFT of a preset or base GGUF on chat-format traces, GGUF out. */
@@ -71,6 +71,7 @@ export const command = defineCommand({
         throw new InvalidInputError('pass --data FILE|DIR (or --preset NAME alone to write a fresh model)');
       const res = await initModel({
         preset: args.preset,
+        venv: { onProgress: setupProgress(args.json) },
         out: args.out,
         seed,
         ...(args.name ? { name: args.name } : {}),
@@ -89,6 +90,8 @@ export const command = defineCommand({
     let progress: Progress | undefined;
     const lastEval: { v?: number } = {};
     const onEvent = (e: WorkerEvent): void => {
+      if (e.type === 'warning')
+        process.stderr.write(args.json ? `${JSON.stringify(e)}\n` : `warning: ${String(e.message)}\n`);
       if (e.type === 'phase' && !args.json)
         process.stderr.write(`${e.phase === 'init' ? 'Initialising model' : 'Tokenising data'}…\n`);
       if (e.type === 'start' && typeof e.totalSteps === 'number') {
@@ -140,12 +143,15 @@ export const command = defineCommand({
           device,
           ...(args.name ? { name: args.name } : {}),
         },
-        { signal, onEvent },
+        { signal, onEvent, venv: { onProgress: setupProgress(args.json), signal } },
       );
       progress?.stop();
       emit(args.json, res, () =>
         [
           `Wrote ${res.out} (${res.params.toLocaleString()} params) after ${res.steps} steps in ${res.seconds}s`,
+          ...(res.dropped > 0
+            ? [`  ${res.dropped} example(s) longer than a row were left out (see the warning)`]
+            : []),
           `  train loss ${res.loss?.toFixed(4) ?? '?'}${res.evalLoss !== null ? `, eval loss ${res.evalLoss.toFixed(4)}` : ''}; ${res.tokens.toLocaleString()} tokens`,
           `  metrics: ${res.metrics}`,
         ].join('\n'),
