@@ -30,7 +30,11 @@ export function closestName(name: string, candidates: readonly string[]): string
   let best: { name: string; score: number } | undefined;
   for (const c of candidates) {
     const prefix = c.startsWith(name) || name.startsWith(c);
-    const score = prefix && Math.min(c.length, name.length) >= 3 ? 0.5 : editDistance(name, c);
+    // A prefix match beats an edit; among prefix matches the closest in length wins (--keep-force: --keep-forced).
+    const score =
+      prefix && Math.min(c.length, name.length) >= 3
+        ? 0.5 + Math.abs(c.length - name.length) / 1000
+        : editDistance(name, c);
     if (!best || score < best.score) best = { name: c, score };
   }
   if (!best) return undefined;
