@@ -21,6 +21,7 @@ from . import __version__, protocol
 from .checkpoint import latest_checkpoint, load_checkpoint, save_checkpoint, upgrade_model_state
 from .config import TrainConfig, load_config
 from .data import Packed, load_dataset, pack, split_docs
+from .determinism import make_deterministic
 from .errors import WorkerError
 from .gguf_io import load_model, save_model
 from .model import LlamaModel
@@ -123,9 +124,7 @@ def train(cfg: TrainConfig) -> int:
     else:
         device = torch.device("cpu")
     autocast = use_cuda and torch.cuda.is_bf16_supported()
-    if cfg.threads > 0:
-        torch.set_num_threads(cfg.threads)
-    torch.manual_seed(cfg.seed)
+    threads = make_deterministic(cfg.seed, cfg.threads)
     _Stop.install()
 
     model, reader = load_model(cfg.base)
@@ -314,6 +313,7 @@ def train(cfg: TrainConfig) -> int:
             "batch_tokens": rows_per_step * cfg.seqLen,
             "data_sha256": ds.sha256,
             "params": params,
+            "threads": threads,
         }
         if eval_val is not None:
             meta["eval_loss"] = round(eval_val, 6)
