@@ -6,6 +6,7 @@ import { InvalidInputError } from '../core/errors/invalid-input-error.ts';
 import { NotFoundError } from '../core/errors/not-found-error.ts';
 import { validate } from '../core/validate.ts';
 import { initModel } from './init-model.ts';
+import { prepareKd } from './kd/prepare-kd.ts';
 import { tokenizeDataset } from './tokenize-dataset.ts';
 import { type TrainOptionsInput, TrainOptionsSchema } from './train-options.ts';
 import { readTrainingRows, resolveDataFiles } from './training-rows.ts';
@@ -91,6 +92,14 @@ export async function trainModel(input: TrainOptionsInput, hooks: TrainHooks = {
     maxDocTokens: data.maxDocTokens,
   });
 
+  const kd = await prepareKd(o, {
+    student: base,
+    dataDir: data.dir,
+    runDir,
+    emit,
+    ...signalOpt,
+  });
+
   // Rows hold the longest example and, when examples are short, about two average ones (less padding).
   const want = Math.max(data.maxDocTokens, (2.2 * data.tokens) / data.docs);
   const seqLen = o.seqLen ?? Math.min(1024, Math.max(64, Math.ceil(want / 64) * 64));
@@ -121,6 +130,7 @@ export async function trainModel(input: TrainOptionsInput, hooks: TrainHooks = {
     threads: o.threads,
     device: o.device,
     resume: o.resume,
+    ...kd.config,
     chatTemplate: STUDENT_CHAT_TEMPLATE,
     name: o.name ?? basename(out).replace(/\.gguf$/i, ''),
     metadata: {
@@ -129,6 +139,7 @@ export async function trainModel(input: TrainOptionsInput, hooks: TrainHooks = {
       ...(o.preset ? { preset: o.preset } : { base: basename(base) }),
       data_rows: data.docs,
       data_files: files.map((f) => basename(f)).join(','),
+      ...kd.metadata,
     },
   };
   const configPath = join(runDir, 'config.json');

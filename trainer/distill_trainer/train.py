@@ -24,6 +24,7 @@ from .data import Packed, load_dataset, pack, split_docs
 from .determinism import make_deterministic
 from .errors import WorkerError
 from .gguf_io import load_model, save_model
+from .kd_data import KdScores, load_kd
 from .model import LlamaModel
 from .presets import count_params
 
@@ -49,21 +50,28 @@ def lr_at(step: int, total: int, warmup: int, lr: float, min_ratio: float) -> fl
     return lr * (min_ratio + (1 - min_ratio) * 0.5 * (1 + math.cos(math.pi * progress)))
 
 
-def _batch(p: Packed, rows: np.ndarray, device: torch.device) -> dict[str, torch.Tensor]:
+def _batch(p: Packed, rows: np.ndarray, device: torch.device, kd: KdScores | None = None) -> dict[str, torch.Tensor]:
     t = torch.from_numpy(p.tokens[rows]).to(device)
     seg = torch.from_numpy(p.segments[rows]).to(device)
-    return {
+    b = {
         "inputs": t[:, :-1],
         "targets": t[:, 1:],
         "mask": torch.from_numpy(p.mask[rows][:, 1:]).to(device),
         "segments": seg[:, :-1],
         "positions": torch.from_numpy(p.positions[rows][:, :-1]).to(device),
     }
+    if kd is not None:
+        b.update(kd.batch(p, rows, device))
+    return b
 
 
-def _loss_sum(model: torch.nn.Module, b: dict[str, torch.Tensor], autocast: bool) -> torch.Tensor:
+def _loss_sum(
+    model: torch.nn.Module, b: dict[str, torch.Tensor], autocast: bool, kd: KdScores | None = None
+) -> torch.Tensor:
     with torch.autocast("cuda", dtype=torch.bfloat16, enabled=autocast):
         logits = model(b["inputs"], b["positions"], b["segments"])
+    if kd is not None:
+        return (kd.token_loss(logits, b) * b["mask"].flatten()).sum()
     ce = F.cross_entropy(logits.float().flatten(0, 1), b["targets"].flatten(), reduction="none")
     return (ce * b["mask"].flatten()).sum()
 
@@ -130,6 +138,7 @@ def train(cfg: TrainConfig) -> int:
     model, reader = load_model(cfg.base)
     mc = model.config
     ds = load_dataset(cfg.data, mc.vocab_size)
+    kd = load_kd(cfg, ds, mc.vocab_size)
     train_ids, eval_ids = split_docs(ds.n_docs, cfg.evalFraction, cfg.seed)
     if len(train_ids) == 0:
         raise WorkerError("E_BAD_DATA", "the dataset has no training documents", "pass a non-empty --data file")
@@ -237,11 +246,11 @@ def train(cfg: TrainConfig) -> int:
         denom = max(1.0, float(count)) / world
         loss_acc = 0.0
         for ci, chunk in enumerate(chunks):
-            b = _batch(train_p, chunk, device)
+            b = _batch(train_p, chunk, device, kd)
             sync = (not distributed) or ci == len(chunks) - 1
             ctx = ddp_model.no_sync() if not sync else _nullctx()
             with ctx:
-                loss = _loss_sum(ddp_model, b, autocast) / denom
+                loss = _loss_sum(ddp_model, b, autocast, kd) / denom
                 loss.backward()
             loss_acc += float(loss.detach())
         grad_norm = float(torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.gradClip))

@@ -2,6 +2,7 @@ import { defineCommand } from 'citty';
 import { InvalidInputError } from '../../core/errors/invalid-input-error.ts';
 import { initModel } from '../../train/init-model.ts';
 import { trainModel } from '../../train/train-model.ts';
+import { KD_MODES, type KdMode } from '../../train/train-options.ts';
 import type { WorkerEvent } from '../../train/worker-events.ts';
 import { intArg, jsonArg, optNumArg } from '../args.ts';
 import { interruptSignal } from '../interrupt.ts';
@@ -63,6 +64,26 @@ export const command = defineCommand({
     nproc: { type: 'string', description: 'Processes under torchrun (DDP); default 1' },
     device: { type: 'string', description: 'auto | cpu | cuda (default auto)' },
     name: { type: 'string', description: 'general.name of the output model' },
+    kd: {
+      type: 'string',
+      description:
+        'Distillation loss: sft (text only, default) | forward-kl (teacher top-K on the same text) | on-policy',
+    },
+    'kd-teacher': {
+      type: 'string',
+      description: 'Teacher GGUF for --kd forward-kl/on-policy (must share the student tokenizer)',
+    },
+    'kd-top-k': { type: 'string', description: 'Teacher alternatives kept per token (default 20)' },
+    'kd-temperature': { type: 'string', description: 'KD softmax temperature (default 1)' },
+    'kd-alpha': {
+      type: 'string',
+      description: 'KD loss weight; the rest goes to token cross-entropy (default 0.5)',
+    },
+    'kd-beta': {
+      type: 'string',
+      description: 'On-policy generalized JSD: 0 forward KL … 1 reverse KL (default 1)',
+    },
+    'kd-lambda': { type: 'string', description: 'Share of on-policy batches (default 1)' },
   },
   run: async ({ args }) => {
     const seed = intArg(args.seed, 'seed', 0);
@@ -85,12 +106,19 @@ export const command = defineCommand({
     const device = args.device ?? 'auto';
     if (device !== 'auto' && device !== 'cpu' && device !== 'cuda')
       throw new InvalidInputError(`--device must be auto, cpu or cuda, got '${device}'`);
+    const kd = args.kd ?? 'sft';
+    if (!(KD_MODES as readonly string[]).includes(kd))
+      throw new InvalidInputError(`--kd must be one of ${KD_MODES.join(', ')}, got '${kd}'`, {
+        field: 'kd',
+      });
     const { signal, dispose } = interruptSignal();
     let progress: Progress | undefined;
     const lastEval: { v?: number } = {};
     const onEvent = (e: WorkerEvent): void => {
       if (e.type === 'phase' && !args.json)
-        process.stderr.write(`${e.phase === 'init' ? 'Initialising model' : 'Tokenising data'}…\n`);
+        process.stderr.write(
+          `${e.phase === 'init' ? 'Initialising model' : e.phase === 'score' ? 'Scoring the data with the teacher' : 'Tokenising data'}…\n`,
+        );
       if (e.type === 'start' && typeof e.totalSteps === 'number') {
         progress = new Progress({
           label: 'train',
@@ -138,6 +166,13 @@ export const command = defineCommand({
           seed,
           thinking: args.thinking,
           device,
+          kd: kd as KdMode,
+          ...(args['kd-teacher'] ? { kdTeacher: args['kd-teacher'] } : {}),
+          kdTopK: int(args['kd-top-k'], 'kd-top-k'),
+          kdTemperature: num(args['kd-temperature'], 'kd-temperature'),
+          kdAlpha: num(args['kd-alpha'], 'kd-alpha'),
+          kdBeta: num(args['kd-beta'], 'kd-beta'),
+          kdLambda: num(args['kd-lambda'], 'kd-lambda'),
           ...(args.name ? { name: args.name } : {}),
         },
         { signal, onEvent },
