@@ -6,6 +6,7 @@ import { InvalidInputError } from '../core/errors/invalid-input-error.ts';
 import { NotFoundError } from '../core/errors/not-found-error.ts';
 import { validate } from '../core/validate.ts';
 import { initModel } from './init-model.ts';
+import { runOnPolicy } from './kd/on-policy.ts';
 import { prepareKd } from './kd/prepare-kd.ts';
 import { tokenizeDataset } from './tokenize-dataset.ts';
 import { type TrainOptionsInput, TrainOptionsSchema } from './train-options.ts';
@@ -74,6 +75,37 @@ export async function trainModel(input: TrainOptionsInput, hooks: TrainHooks = {
     }
   }
   base = resolve(base);
+
+  if (o.kd === 'on-policy' && !o.kdRound) {
+    // Rounds of sample (student GGUF, runtime) → score (teacher) → train (worker); see kd/on-policy.ts.
+    let last: TrainResult | undefined;
+    let steps = 0;
+    let tokens = 0;
+    const t0 = Date.now();
+    await runOnPolicy(o, { base, runDir, out, emit, ...signalOpt }, async (round, roundOut) => {
+      const { preset: _preset, ...rest } = o;
+      last = await trainModel(
+        {
+          ...rest,
+          data: round.data,
+          base: round.student,
+          out: roundOut,
+          runDir: join(runDir, `round-${round.round}`, 'run'),
+          maxSteps: round.steps,
+          warmupSteps: round.round === 1 ? o.warmupSteps : 0,
+          resume: false,
+          seed: o.seed + round.round,
+          name: o.name ?? basename(out).replace(/\.gguf$/i, ''),
+          kdRound: true,
+        },
+        hooks,
+      );
+      steps += last.steps;
+      tokens += last.tokens;
+    });
+    if (!last) throw new InvalidInputError('on-policy training ran no round', { field: 'max-steps' });
+    return { ...last, out, runDir, metrics, steps, tokens, seconds: (Date.now() - t0) / 1000 };
+  }
 
   emit({ type: 'phase', phase: 'tokenize' });
   const files = await resolveDataFiles(o.data);

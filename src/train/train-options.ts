@@ -70,6 +70,14 @@ export const TrainOptionsSchema = z
     kdBeta: z.number().min(0).max(1).default(1),
     /** Share of on-policy (student-sampled) batches, as GKD's lambda. Defaults to 1. */
     kdLambda: z.number().min(0).max(1).default(1),
+    /** On-policy: optimizer steps between two sampling rounds. Defaults to 50. */
+    kdRoundSteps: z.number().int().positive().default(50),
+    /** On-policy: prompts the student answers per round. Defaults to 64. */
+    kdRoundPrompts: z.number().int().positive().default(64),
+    /** On-policy: longest student sample, in tokens. Defaults to 256. */
+    kdMaxTokens: z.number().int().positive().default(256),
+    /** Internal: the data already holds one on-policy round's rows (set by the on-policy driver). */
+    kdRound: z.boolean().default(false),
   })
   .refine((o) => (o.preset === undefined) !== (o.base === undefined), {
     message: 'pass exactly one of --preset or --base',

@@ -111,3 +111,69 @@ describe('the same-tokenizer check', () => {
     expect((err as InvalidInputError).hint).toMatch(/--kd sft/);
   });
 });
+
+/** `distill train --kd on-policy`: the student samples through the runtime, the teacher scores, reverse KL trains. */
+describe.runIf(process.env.DISTILL_SLOW === '1')('on-policy distillation end to end (tiny)', () => {
+  let dir: string;
+  let data: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'distill-onpolicy-'));
+    data = join(dir, 'data.jsonl');
+    const rows = Array.from({ length: 12 }, (_, i) =>
+      JSON.stringify({
+        messages: [
+          { role: 'user', content: `What is ${20 + i} + ${5 + i}?` },
+          {
+            role: 'assistant',
+            content: formatAssistantWithThinking(
+              `${20 + i} + ${5 + i} = ${25 + 2 * i}.`,
+              `\\boxed{${25 + 2 * i}}`,
+            ),
+          },
+        ],
+      }),
+    );
+    writeFileSync(data, `${rows.join('\n')}\n`);
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('runs two sample → score → train rounds and records on-policy settings', {
+    timeout: 600_000,
+  }, async () => {
+    const events: WorkerEvent[] = [];
+    const res = await trainModel(
+      {
+        data,
+        preset: 'pico',
+        out: join(dir, 'op.gguf'),
+        maxSteps: 4,
+        batchTokens: 512,
+        seqLen: 128,
+        threads: 1,
+        seed: 2,
+        kd: 'on-policy',
+        kdTeacher: TEACHER,
+        kdTopK: 8,
+        kdRoundSteps: 2,
+        kdRoundPrompts: 8,
+        kdMaxTokens: 48,
+        kdLambda: 0.5,
+      },
+      { onEvent: (e) => events.push(e) },
+    );
+    expect(res.steps).toBe(4);
+    const rounds = events.filter((e) => e.type === 'on-policy-round');
+    expect(rounds.map((r) => r.round)).toEqual([1, 2]);
+    // Round 2 samples from round 1's student; some rows are the student's own samples.
+    expect(String(rounds[1]?.student)).toMatch(/round-1[/\\]student\.gguf$/);
+    expect(rounds.some((r) => Number(r.onPolicyRows) > 0)).toBe(true);
+    expect(events.filter((e) => e.type === 'scored')).toHaveLength(2);
+    const meta = describeModel(res.out).provenance;
+    expect(meta['distill.kd']).toBe('on-policy');
+    expect(Number(meta['distill.kd_beta'])).toBe(1);
+    expect(Number(meta['distill.kd_lambda'])).toBeCloseTo(0.5, 5);
+    expect(meta['distill.kd_teacher_sha256']).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
