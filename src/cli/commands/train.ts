@@ -84,6 +84,15 @@ export const command = defineCommand({
       description: 'On-policy generalized JSD: 0 forward KL … 1 reverse KL (default 1)',
     },
     'kd-lambda': { type: 'string', description: 'Share of on-policy batches (default 1)' },
+    'kd-round-steps': {
+      type: 'string',
+      description: 'On-policy: optimizer steps between sampling rounds (default 50)',
+    },
+    'kd-round-prompts': {
+      type: 'string',
+      description: 'On-policy: prompts the student answers per round (default 64)',
+    },
+    'kd-max-tokens': { type: 'string', description: 'On-policy: longest student sample (default 256)' },
   },
   run: async ({ args }) => {
     const seed = intArg(args.seed, 'seed', 0);
@@ -118,6 +127,10 @@ export const command = defineCommand({
       if (e.type === 'phase' && !args.json)
         process.stderr.write(
           `${e.phase === 'init' ? 'Initialising model' : e.phase === 'score' ? 'Scoring the data with the teacher' : 'Tokenising data'}…\n`,
+        );
+      if (e.type === 'on-policy-round' && !args.json)
+        process.stderr.write(
+          `On-policy round ${String(e.round)}/${String(e.rounds)}: ${String(e.onPolicyRows)} student samples in ${Number(e.sampleSeconds).toFixed(1)}s\n`,
         );
       if (e.type === 'start' && typeof e.totalSteps === 'number') {
         progress = new Progress({
@@ -173,6 +186,9 @@ export const command = defineCommand({
           kdAlpha: num(args['kd-alpha'], 'kd-alpha'),
           kdBeta: num(args['kd-beta'], 'kd-beta'),
           kdLambda: num(args['kd-lambda'], 'kd-lambda'),
+          kdRoundSteps: int(args['kd-round-steps'], 'kd-round-steps'),
+          kdRoundPrompts: int(args['kd-round-prompts'], 'kd-round-prompts'),
+          kdMaxTokens: int(args['kd-max-tokens'], 'kd-max-tokens'),
           ...(args.name ? { name: args.name } : {}),
         },
         { signal, onEvent },
