@@ -46,18 +46,22 @@ class KdScores:
         return {"top_ids": torch.from_numpy(ids).to(device), "top_lp": torch.from_numpy(lps).to(device)}
 
     def token_loss(self, logits: torch.Tensor, b: dict[str, torch.Tensor]) -> torch.Tensor:
-        """Per-target loss, flattened like the token cross-entropy."""
+        """Per-target loss, flattened like the token cross-entropy; computed on loss positions only (0 elsewhere)."""
         v = logits.shape[-1]
-        return kd_token_loss(
+        live = b["mask"].reshape(-1).bool()
+        flat = logits.float().reshape(-1, v)
+        out = torch.zeros(flat.shape[0], dtype=flat.dtype, device=flat.device)
+        out[live] = kd_token_loss(
             self.mode,
-            logits.float().reshape(-1, v),
-            b["targets"].reshape(-1),
-            b["top_ids"].reshape(-1, self.top_k),
-            b["top_lp"].reshape(-1, self.top_k),
+            flat[live],
+            b["targets"].reshape(-1)[live],
+            b["top_ids"].reshape(-1, self.top_k)[live],
+            b["top_lp"].reshape(-1, self.top_k)[live],
             alpha=self.alpha,
             beta=self.beta if self.mode == "on-policy" else 0.0,
             temperature=self.temperature,
         )
+        return out
 
 
 def load_kd(cfg: TrainConfig, ds: Dataset, vocab_size: int) -> KdScores | None:
