@@ -21,9 +21,7 @@ describe('spreadTable', () => {
     const lines = table.split('\n');
     expect(lines[0]).toBe('| model | params | pass@1 (95% CI) | retained | tok/s |');
     // mean 52.33, sd sqrt(((−17.33)² + 19.67² + (−2.33)²)/2) = 18.61
-    expect(lines[3]).toBe(
-      '| student (thinking) | 105K | 52.3% ± 18.6% | 52.3% ± 18.6% | 1286 ± 14.0 |',
-    );
+    expect(lines[3]).toBe('| student (thinking) | 105K | 52.3% ± 18.6% | 52.3% ± 18.6% | 1286 ± 14.0 |');
     expect(lines[2]).toContain('| teacher | 879K | 100.0% (98.1%–100.0%) | 100.0% | 471 |');
     expect(lines[4]).toContain('5.0% ± 0.5%');
     expect(table).toMatch(/mean ± sd over 3 seeds/);
