@@ -133,6 +133,7 @@ export const command = defineCommand({
           `On-policy round ${String(e.round)}/${String(e.rounds)}: ${String(e.onPolicyRows)} student samples in ${Number(e.sampleSeconds).toFixed(1)}s\n`,
         );
       if (e.type === 'start' && typeof e.totalSteps === 'number') {
+        progress?.stop(); // on-policy: one worker (and one bar) per round
         progress = new Progress({
           label: 'train',
           total: e.totalSteps,

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { NotFoundError } from '../../core/errors/not-found-error.ts';
 import type { TrainOptions } from '../train-options.ts';
@@ -41,7 +42,8 @@ export async function prepareKd(o: TrainOptions, p: PrepareKdOptions): Promise<K
     dataDir: p.dataDir,
     outDir: join(p.runDir, 'teacher-scores'),
     topK: o.kdTopK,
-    threads: o.threads > 0 ? o.threads : 1,
+    // The worker is not running yet: scoring may use every core (as --threads 0 lets torch do).
+    threads: o.threads > 0 ? o.threads : availableParallelism(),
     onProgress: (docs, total) => p.emit({ type: 'scoring', docs, total }),
     ...(p.signal ? { signal: p.signal } : {}),
   });
