@@ -50,8 +50,9 @@ describe('curateRun on a real store', () => {
       repetition: 1,
     });
     expect(summary.contamination.map((c) => [c.problemId, c.evalSet, c.method])).toEqual([
-      ['gsm-copy', 'gsm8k', 'ngram'],
+      // In problem-id order (curation reads by problem, not by arrival).
       ['file-copy', 'private-eval.jsonl', 'fuzzy'],
+      ['gsm-copy', 'gsm8k', 'ngram'],
     ]);
     expect(summary.byFamily.add).toMatchObject({ total: 13, kept: 8 });
     expect(summary.byTeacher['builtin:distill-teacher-tiny']?.total).toBe(inputs.length);

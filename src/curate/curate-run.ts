@@ -90,6 +90,8 @@ export async function curateRun(
   for (const batch of store.iterateSampleBatches(run.id, {
     batchSize: options.batchSize ?? 1000,
     withFilters: false,
+    // By problem, not arrival order: which duplicate dedup keeps must not depend on generation concurrency.
+    order: 'problem',
     ...(options.signal ? { signal: options.signal } : {}),
   })) {
     if (options.verifyMany) {

@@ -31,6 +31,12 @@ export interface IterateSamplesOptions {
   withFilters?: boolean;
   /** Stops the iteration between batches. */
   signal?: AbortSignal;
+  /**
+   * `insertion` (store order: the order replies arrived, which varies with concurrency) or `problem` (by problem id,
+   * then sample index: the same for every run of the same command, so curation and export are reproducible).
+   * Defaults to `insertion`.
+   */
+  order?: 'insertion' | 'problem';
 }
 
 /** A sample's verdict to store (see `Store.setVerdicts`). */
@@ -154,7 +160,7 @@ export function getSample(db: Database.Database, key: string): Sample | undefine
 }
 
 /**
- * A run's samples in insertion order, read `batchSize` rows per query (keyset pagination), so memory stays flat
+ * A run's samples in insertion order (or by problem, see `order`), read `batchSize` rows per query (keyset pagination), so memory stays flat
  * and the connection is free for writes (e.g. `setVerdicts`) between batches.
  */
 export function* iterateSampleBatches(
@@ -164,16 +170,22 @@ export function* iterateSampleBatches(
 ): Generator<Sample[]> {
   const batchSize = Math.max(1, options.batchSize ?? 500);
   const filter = whereSql(options.where);
+  const byProblem = options.order === 'problem';
+  // Keyset pagination: on seq, or on (problem_id, sample_idx), which UNIQUE (run_id, problem_id, sample_idx) indexes.
   const page = prepared<unknown[], SampleRow>(
     db,
-    `SELECT ${sampleColumns} FROM samples WHERE run_id = ? AND seq > ?${filter.sql} ORDER BY seq LIMIT ?`,
+    byProblem
+      ? `SELECT ${sampleColumns} FROM samples WHERE run_id = ? AND (problem_id, sample_idx) > (?, ?)${filter.sql}
+         ORDER BY problem_id, sample_idx LIMIT ?`
+      : `SELECT ${sampleColumns} FROM samples WHERE run_id = ? AND seq > ?${filter.sql} ORDER BY seq LIMIT ?`,
   );
-  let after = 0;
+  let after: unknown[] = byProblem ? ['', -1] : [0];
   for (;;) {
     options.signal?.throwIfAborted();
-    const rows = page.all(runId, after, ...filter.params, batchSize);
+    const rows = page.all(runId, ...after, ...filter.params, batchSize);
     if (rows.length === 0) return;
-    after = rows.at(-1)!.seq;
+    const last = rows.at(-1)!;
+    after = byProblem ? [last.problem_id, last.sample_idx] : [last.seq];
     const filters =
       options.withFilters === false
         ? undefined

@@ -6,6 +6,8 @@ import { InvalidInputError } from '../core/errors/invalid-input-error.ts';
 import { NotFoundError } from '../core/errors/not-found-error.ts';
 import { validate } from '../core/validate.ts';
 import { initModel } from './init-model.ts';
+import { runOnPolicy } from './kd/on-policy.ts';
+import { prepareKd } from './kd/prepare-kd.ts';
 import { type TokenizedDataset, tokenizeDataset } from './tokenize-dataset.ts';
 import { type TrainOptions, type TrainOptionsInput, TrainOptionsSchema } from './train-options.ts';
 import { readTrainingRows, resolveDataFiles } from './training-rows.ts';
@@ -55,6 +57,13 @@ export interface PreparedTraining {
   data: TokenizedDataset;
   emit: (event: WorkerEvent) => void;
   options: TrainOptions;
+  /** The model training starts from: the base GGUF or the fresh preset's `init.gguf`. */
+  base: string;
+}
+
+/** What {@link prepareTraining} leaves for on-policy distillation: rounds that each prepare their own data. */
+export interface PreparedOnPolicy extends Omit<PreparedTraining, 'configPath' | 'data'> {
+  onPolicy: true;
 }
 
 /**
@@ -65,8 +74,18 @@ export interface PreparedTraining {
  */
 export async function prepareTraining(
   input: TrainOptionsInput,
+  hooks?: TrainHooks,
+): Promise<PreparedTraining>;
+export async function prepareTraining(
+  input: TrainOptionsInput,
+  hooks: TrainHooks,
+  allowOnPolicy: true,
+): Promise<PreparedTraining | PreparedOnPolicy>;
+export async function prepareTraining(
+  input: TrainOptionsInput,
   hooks: TrainHooks = {},
-): Promise<PreparedTraining> {
+  allowOnPolicy = false,
+): Promise<PreparedTraining | PreparedOnPolicy> {
   const o = validate(TrainOptionsSchema, input, 'train options');
   const out = resolve(o.out);
   const runDir = resolve(o.runDir ?? defaultRunDir(out));
@@ -103,6 +122,12 @@ export async function prepareTraining(
       }
     }
     base = resolve(base);
+    if (o.kd === 'on-policy' && !o.kdRound) {
+      if (!allowOnPolicy)
+        throw new InvalidInputError('on-policy training is run by trainModel', { field: 'kd' });
+      // Rounds of sample (student GGUF, runtime) → score (teacher) → train (worker); see kd/on-policy.ts.
+      return { onPolicy: true, out, runDir, metrics, emit, options: o, base };
+    }
 
     emit({ type: 'phase', phase: 'tokenize' });
     const maxRow = o.seqLen ?? DEFAULT_MAX_SEQ_LEN;
@@ -130,6 +155,8 @@ export async function prepareTraining(
       maxDocTokens: data.maxDocTokens,
       dropped: data.dropped.count,
     });
+
+    const kd = await prepareKd(o, { student: base, dataDir: data.dir, runDir, emit, ...signalOpt });
 
     // Rows hold the longest example and, when examples are short, about two average ones (less padding).
     const want = Math.max(data.maxDocTokens, (2.2 * data.tokens) / data.docs);
@@ -161,6 +188,7 @@ export async function prepareTraining(
       threads: o.threads,
       device: o.device,
       resume: o.resume,
+      ...kd.config,
       chatTemplate: STUDENT_CHAT_TEMPLATE,
       name: o.name ?? basename(out).replace(/\.gguf$/i, ''),
       metadata: {
@@ -169,11 +197,12 @@ export async function prepareTraining(
         ...(o.preset ? { preset: o.preset } : { base: basename(base) }),
         data_rows: data.docs,
         data_files: files.map((f) => basename(f)).join(','),
+        ...kd.metadata,
       },
     };
     const configPath = join(runDir, 'config.json');
     await writeFile(configPath, JSON.stringify(config, null, 2));
-    return { out, runDir, metrics, configPath, data, emit, options: o };
+    return { out, runDir, metrics, configPath, data, emit, options: o, base };
   } catch (error) {
     if (created) await rm(runDir, { recursive: true, force: true });
     throw error;
@@ -186,7 +215,9 @@ export async function prepareTraining(
  * `<runDir>/metrics.jsonl` with a timestamp.
  */
 export async function trainModel(input: TrainOptionsInput, hooks: TrainHooks = {}): Promise<TrainResult> {
-  const { out, runDir, metrics, configPath, data, emit, options: o } = await prepareTraining(input, hooks);
+  const prepared = await prepareTraining(input, hooks, true);
+  if ('onPolicy' in prepared) return trainOnPolicy(prepared, hooks);
+  const { out, runDir, metrics, configPath, data, emit, options: o } = prepared;
   const venvOpt = hooks.venv ? { venv: hooks.venv } : {};
   const signalOpt = hooks.signal ? { signal: hooks.signal } : {};
   const { done } = await runWorker(['train', '--config', configPath], {
@@ -210,4 +241,37 @@ export async function trainModel(input: TrainOptionsInput, hooks: TrainHooks = {
     docs: data.docs,
     dropped: data.dropped.count,
   };
+}
+
+/** On-policy distillation: rounds of student sampling, teacher scoring and a short training run each. */
+async function trainOnPolicy(p: PreparedOnPolicy, hooks: TrainHooks): Promise<TrainResult> {
+  const { options: o, base, runDir, out, metrics, emit } = p;
+  const signalOpt = hooks.signal ? { signal: hooks.signal } : {};
+  let last: TrainResult | undefined;
+  let steps = 0;
+  let tokens = 0;
+  const t0 = Date.now();
+  await runOnPolicy(o, { base, runDir, out, emit, ...signalOpt }, async (round, roundOut) => {
+    const { preset: _preset, ...rest } = o;
+    last = await trainModel(
+      {
+        ...rest,
+        data: round.data,
+        base: round.student,
+        out: roundOut,
+        runDir: join(runDir, `round-${round.round}`, 'run'),
+        maxSteps: round.steps,
+        warmupSteps: round.round === 1 ? o.warmupSteps : 0,
+        resume: false,
+        seed: o.seed + round.round,
+        name: o.name ?? basename(out).replace(/\.gguf$/i, ''),
+        kdRound: true,
+      },
+      hooks,
+    );
+    steps += last.steps;
+    tokens += last.tokens;
+  });
+  if (!last) throw new InvalidInputError('on-policy training ran no round', { field: 'max-steps' });
+  return { ...(last as TrainResult), out, runDir, metrics, steps, tokens, seconds: (Date.now() - t0) / 1000 };
 }

@@ -1,5 +1,9 @@
 import { z } from 'zod';
 
+/** Distillation modes of `distill train --kd`. */
+export const KD_MODES = ['sft', 'forward-kl', 'on-policy'] as const;
+export type KdMode = (typeof KD_MODES)[number];
+
 /** Options of {@link trainModel}, validated at the boundary (CLI or library callers). */
 export const TrainOptionsSchema = z
   .object({
@@ -49,9 +53,37 @@ export const TrainOptionsSchema = z
     weightDecay: z.number().min(0).default(0.1),
     /** Gradient clipping norm. Defaults to 1. */
     gradClip: z.number().positive().default(1),
+    /**
+     * Distillation loss: `sft` (token cross-entropy on the teacher's text), `forward-kl` (match the teacher's top-K
+     * next-token distribution on the same text), `on-policy` (the student samples, the teacher scores). Defaults to sft.
+     */
+    kd: z.enum(KD_MODES).default('sft'),
+    /** Teacher GGUF for the logit-level modes (same tokenizer as the student). */
+    kdTeacher: z.string().min(1).optional(),
+    /** Teacher alternatives kept per position. Defaults to 20. */
+    kdTopK: z.number().int().min(1).max(100).default(20),
+    /** Softmax temperature of the KD loss (×T²). Defaults to 1. */
+    kdTemperature: z.number().positive().default(1),
+    /** Weight of the KD loss; 1 − alpha goes to token cross-entropy. Defaults to 0.5. */
+    kdAlpha: z.number().min(0).max(1).default(0.5),
+    /** Generalized JSD mix for on-policy: 0 = forward KL, 1 = reverse KL. Defaults to 1. */
+    kdBeta: z.number().min(0).max(1).default(1),
+    /** Share of on-policy (student-sampled) batches, as GKD's lambda. Defaults to 1. */
+    kdLambda: z.number().min(0).max(1).default(1),
+    /** On-policy: optimizer steps between two sampling rounds. Defaults to 50. */
+    kdRoundSteps: z.number().int().positive().default(50),
+    /** On-policy: prompts the student answers per round. Defaults to 64. */
+    kdRoundPrompts: z.number().int().positive().default(64),
+    /** On-policy: longest student sample, in tokens. Defaults to 256. */
+    kdMaxTokens: z.number().int().positive().default(256),
+    /** Internal: the data already holds one on-policy round's rows (set by the on-policy driver). */
+    kdRound: z.boolean().default(false),
   })
   .refine((o) => (o.preset === undefined) !== (o.base === undefined), {
     message: 'pass exactly one of --preset or --base',
+  })
+  .refine((o) => o.kd === 'sft' || o.kdTeacher !== undefined, {
+    message: '--kd forward-kl and --kd on-policy need --kd-teacher MODEL.gguf',
   });
 
 export type TrainOptionsInput = z.input<typeof TrainOptionsSchema>;

@@ -39,6 +39,12 @@ class TrainConfig:
     chatTemplate: str = ""  # written as tokenizer.chat_template (the template the data was rendered with)
     metadata: dict = field(default_factory=dict)
     logSeconds: float = 1.0
+    kd: str = "sft"  # sft | forward-kl | on-policy (kd_loss.py)
+    kdScores: str = ""  # the teacher's top-K scores folder (kd_data.py); logit-level modes only
+    kdAlpha: float = 0.5  # KD weight; 1 - alpha goes to token cross-entropy
+    kdTemperature: float = 1.0
+    kdBeta: float = 1.0  # generalized JSD: 0 = forward KL, 1 = reverse KL (on-policy)
+    kdLambda: float = 1.0  # share of on-policy batches
 
 
 def load_config(path: str) -> TrainConfig:
@@ -55,6 +61,8 @@ def load_config(path: str) -> TrainConfig:
         cfg = TrainConfig(**raw)
     except TypeError as e:
         raise WorkerError("E_BAD_CONFIG", f"bad worker config: {e}") from e
+    if cfg.kd not in ("sft", "forward-kl", "on-policy") or (cfg.kd != "sft" and not cfg.kdScores):
+        raise WorkerError("E_BAD_CONFIG", f"kd must be sft, forward-kl or on-policy (with kdScores), got {cfg.kd!r}")
     if cfg.seqLen < 8 or cfg.batchTokens < cfg.seqLen or cfg.lr <= 0:
         raise WorkerError("E_BAD_CONFIG", "need seqLen ≥ 8, batchTokens ≥ seqLen and lr > 0")
     return cfg

@@ -64,6 +64,7 @@ class Packed:
     segments: np.ndarray  # int32 (R, L+1); -1 = padding
     positions: np.ndarray  # int64 (R, L+1)
     truncated: int
+    index: np.ndarray | None = None  # int64 (R, L+1): each token's position in the dataset's token stream; -1 = padding
 
     def __len__(self) -> int:
         return len(self.tokens)
@@ -102,6 +103,7 @@ def pack(ds: Dataset, doc_ids: np.ndarray, seq_len: int, lookback: int = 16) -> 
     mask = np.zeros((R, width), dtype=bool)
     segments = np.full((R, width), -1, dtype=np.int32)
     positions = np.zeros((R, width), dtype=np.int64)
+    index = np.full((R, width), -1, dtype=np.int64)
     for r, docs in enumerate(rows):
         at = 0
         for s, i in enumerate(docs):
@@ -113,5 +115,6 @@ def pack(ds: Dataset, doc_ids: np.ndarray, seq_len: int, lookback: int = 16) -> 
             mask[r, at] = False  # the first token of a document is never a target
             segments[r, at : at + n] = s
             positions[r, at : at + n] = np.arange(n)
+            index[r, at : at + n] = int(ds.offsets[i]) + np.arange(n)
             at += n
-    return Packed(tokens=tokens, mask=mask, segments=segments, positions=positions, truncated=truncated)
+    return Packed(tokens=tokens, mask=mask, segments=segments, positions=positions, truncated=truncated, index=index)

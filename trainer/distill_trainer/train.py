@@ -23,8 +23,10 @@ from . import __version__, protocol
 from .checkpoint import latest_checkpoint, load_checkpoint, save_checkpoint, upgrade_model_state
 from .config import TrainConfig, load_config
 from .data import Dataset, Packed, load_dataset, pack, split_docs
+from .determinism import make_deterministic
 from .errors import WorkerError
 from .gguf_io import load_model, save_model
+from .kd_data import KdScores, load_kd
 from .model import LlamaModel
 from .presets import count_params
 
@@ -50,21 +52,28 @@ def lr_at(step: int, total: int, warmup: int, lr: float, min_ratio: float) -> fl
     return lr * (min_ratio + (1 - min_ratio) * 0.5 * (1 + math.cos(math.pi * progress)))
 
 
-def _batch(p: Packed, rows: np.ndarray, device: torch.device) -> dict[str, torch.Tensor]:
+def _batch(p: Packed, rows: np.ndarray, device: torch.device, kd: KdScores | None = None) -> dict[str, torch.Tensor]:
     t = torch.from_numpy(p.tokens[rows]).to(device)
     seg = torch.from_numpy(p.segments[rows]).to(device)
-    return {
+    b = {
         "inputs": t[:, :-1],
         "targets": t[:, 1:],
         "mask": torch.from_numpy(p.mask[rows][:, 1:]).to(device),
         "segments": seg[:, :-1],
         "positions": torch.from_numpy(p.positions[rows][:, :-1]).to(device),
     }
+    if kd is not None:
+        b.update(kd.batch(p, rows, device))
+    return b
 
 
-def _loss_sum(model: torch.nn.Module, b: dict[str, torch.Tensor], autocast: bool) -> torch.Tensor:
+def _loss_sum(
+    model: torch.nn.Module, b: dict[str, torch.Tensor], autocast: bool, kd: KdScores | None = None
+) -> torch.Tensor:
     with torch.autocast("cuda", dtype=torch.bfloat16, enabled=autocast):
         logits = model(b["inputs"], b["positions"], b["segments"])
+    if kd is not None:
+        return (kd.token_loss(logits, b) * b["mask"].flatten()).sum()
     ce = F.cross_entropy(logits.float().flatten(0, 1), b["targets"].flatten(), reduction="none")
     return (ce * b["mask"].flatten()).sum()
 
@@ -122,6 +131,7 @@ class _Procs:
     use_cuda: bool
     device: torch.device
     autocast: bool
+    threads: int
 
 
 @dataclass
@@ -131,6 +141,7 @@ class _Data:
     eval_ids: np.ndarray
     train_p: Packed
     eval_p: Packed | None
+    kd: KdScores | None
 
 
 @dataclass
@@ -176,23 +187,22 @@ def _setup_processes(cfg: TrainConfig) -> _Procs:
     else:
         device = torch.device("cpu")
     autocast = use_cuda and torch.cuda.is_bf16_supported()
-    if cfg.threads > 0:
-        torch.set_num_threads(cfg.threads)
-    torch.manual_seed(cfg.seed)
+    threads = make_deterministic(cfg.seed, cfg.threads)
     _Stop.install()
-    return _Procs(world, rank, distributed, use_cuda, device, autocast)
+    return _Procs(world, rank, distributed, use_cuda, device, autocast, threads)
 
 
 def _load_data(cfg: TrainConfig, vocab_size: int) -> _Data:
     """Read the tokenised dataset, hold out the eval documents and pack both sides into rows of ``seqLen``."""
     ds = load_dataset(cfg.data, vocab_size)
+    kd = load_kd(cfg, ds, vocab_size)
     train_ids, eval_ids = split_docs(ds.n_docs, cfg.evalFraction, cfg.seed)
     if len(train_ids) == 0:
         raise WorkerError("E_BAD_DATA", "the dataset has no training documents", "pass a non-empty --data file")
     rng = np.random.default_rng(cfg.seed)
     train_p = pack(ds, rng.permutation(train_ids), cfg.seqLen)
     eval_p = pack(ds, eval_ids, cfg.seqLen) if len(eval_ids) else None
-    return _Data(ds, train_ids, eval_ids, train_p, eval_p)
+    return _Data(ds, train_ids, eval_ids, train_p, eval_p, kd)
 
 
 def _plan(cfg: TrainConfig, n_rows: int, world: int) -> _Plan:
@@ -300,6 +310,7 @@ def _step(
     train_p: Packed,
     plan: _Plan,
     procs: _Procs,
+    kd: KdScores | None = None,
 ) -> tuple[float, float, float, int]:
     """One optimizer step over this rank's rows (gradient accumulation over micro-batches, clipping, NaN guard).
 
@@ -322,11 +333,11 @@ def _step(
     denom = max(1.0, float(count)) / world
     loss_acc = 0.0
     for ci, chunk in enumerate(chunks):
-        b = _batch(train_p, chunk, procs.device)
+        b = _batch(train_p, chunk, procs.device, kd)
         sync = (not distributed) or ci == len(chunks) - 1
         ctx = ddp_model.no_sync() if not sync else _nullctx()  # type: ignore[operator]
         with ctx:
-            loss = _loss_sum(ddp_model, b, procs.autocast) / denom
+            loss = _loss_sum(ddp_model, b, procs.autocast, kd) / denom
             loss.backward()
         loss_acc += float(loss.detach())
     grad_norm = float(torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.gradClip))
@@ -367,6 +378,7 @@ def _finish(
     plan: _Plan,
     progress: _Progress,
     params: int,
+    threads: int,
 ) -> None:
     """Rank 0: the final checkpoint, then the GGUF with the training metadata, then ``done``."""
     total = plan.total
@@ -384,6 +396,7 @@ def _finish(
         "batch_tokens": plan.rows_per_step * cfg.seqLen,
         "data_sha256": data.ds.sha256,
         "params": params,
+        "threads": threads,
     }
     if eval_val is not None:
         meta["eval_loss"] = round(eval_val, 6)
@@ -418,7 +431,7 @@ def train(cfg: TrainConfig) -> int:
     progress = _Progress(start_step=start_step, parent=os.getppid())
     _run_steps(cfg, model, ddp_model, opt, data, plan, procs, progress)
     if procs.rank == 0:
-        _finish(cfg, model, reader, opt, data, plan, progress, params)
+        _finish(cfg, model, reader, opt, data, plan, progress, params, procs.threads)
     if procs.distributed:
         dist.barrier()
         dist.destroy_process_group()
@@ -440,7 +453,9 @@ def _run_steps(
     step = start_step
     while step < total:
         step += 1
-        lr, progress.loss_val, grad_norm, ntok = _step(step, cfg, model, ddp_model, opt, data.train_p, plan, procs)
+        lr, progress.loss_val, grad_norm, ntok = _step(
+            step, cfg, model, ddp_model, opt, data.train_p, plan, procs, data.kd
+        )
         progress.tokens_seen += ntok
         now = time.time()
         elapsed = now - progress.t0

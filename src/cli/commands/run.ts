@@ -1,10 +1,12 @@
+import { join } from 'node:path';
 import { defineCommand } from 'citty';
 import { InvalidInputError } from '../../core/errors/invalid-input-error.ts';
 import { loadRecipe } from '../../pipeline/load-recipe.ts';
-import type { RecipeEvent } from '../../pipeline/run-recipe.ts';
+import type { RecipeEvent, RecipeOutcome } from '../../pipeline/run-recipe.ts';
 import { runRecipe } from '../../pipeline/run-recipe.ts';
+import { spreadTable } from '../../pipeline/seed-spread.ts';
 import { ensureVenv } from '../../train/venv.ts';
-import { jsonArg } from '../args.ts';
+import { intArg, jsonArg } from '../args.ts';
 import { interruptSignal } from '../interrupt.ts';
 import { emit, setupProgress } from '../output.ts';
 
@@ -62,6 +64,42 @@ function parseVars(rawArgs: string[]): Record<string, string> {
   return out;
 }
 
+/** `distill run RECIPE --seeds N`: the recipe once per seed, then the spread of its summary table. */
+async function runSeeds(
+  path: string,
+  vars: Record<string, string>,
+  n: number,
+  args: { force: boolean; workdir?: string | undefined; json: boolean },
+): Promise<void> {
+  const probe = loadRecipe(path, vars);
+  if (!('seed' in probe.vars))
+    throw new InvalidInputError(`--seeds needs a 'seed' variable in ${path}`, {
+      hint: "add vars: { seed: 1 } and use '${vars.seed}' in its generate/train stages",
+    });
+  const base = args.workdir ?? probe.workdir;
+  const { signal, dispose } = interruptSignal();
+  const started = Date.now();
+  const outcomes: RecipeOutcome[] = [];
+  try {
+    for (let seed = 1; seed <= n; seed++) {
+      const recipe = loadRecipe(path, { ...vars, seed: String(seed) });
+      recipe.workdir = join(base, `seed-${seed}`);
+      if (!args.json) process.stderr.write(`\n=== seed ${seed}/${n} (${recipe.workdir}) ===\n`);
+      outcomes.push(await runRecipe(recipe, { signal, force: args.force, onEvent: renderer(args.json) }));
+    }
+  } finally {
+    dispose();
+  }
+  const spread = spreadTable(outcomes.map((o) => o.summary));
+  emit(args.json, { seeds: n, runs: outcomes, spread, wallMs: Date.now() - started }, () =>
+    [
+      `\nRecipe '${probe.name}' over ${n} seeds finished in ${seconds(Date.now() - started)}`,
+      '',
+      spread || '(its summary has no table)',
+    ].join('\n'),
+  );
+}
+
 /** `distill run RECIPE`: run a pipeline recipe with resumable stages. */
 export const command = defineCommand({
   meta: { name: 'run', description: 'Run a pipeline recipe (YAML/JSON) with resumable stages' },
@@ -70,9 +108,18 @@ export const command = defineCommand({
     force: { type: 'boolean', description: 'Rerun every stage even if unchanged', default: false },
     workdir: { type: 'string', description: "Override the recipe's workdir (outputs, state and logs)" },
     var: { type: 'string', description: 'Override a recipe variable: --var NAME=VALUE (repeatable)' },
+    seeds: {
+      type: 'string',
+      description:
+        'Run the recipe once per seed 1…N (--var seed=S, workdir <workdir>/seed-S) and print mean ± sd of its table',
+    },
     ...jsonArg,
   },
   run: async ({ args, rawArgs }) => {
+    if (args.seeds !== undefined) {
+      await runSeeds(args.recipe, parseVars(rawArgs), intArg(args.seeds, 'seeds', 1, 1), args);
+      return;
+    }
     const recipe = loadRecipe(args.recipe, parseVars(rawArgs));
     if (args.workdir) recipe.workdir = args.workdir;
     const { signal, dispose } = interruptSignal();

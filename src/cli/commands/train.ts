@@ -2,6 +2,7 @@ import { defineCommand } from 'citty';
 import { InvalidInputError } from '../../core/errors/invalid-input-error.ts';
 import { initModel } from '../../train/init-model.ts';
 import { trainModel } from '../../train/train-model.ts';
+import { KD_MODES, type KdMode } from '../../train/train-options.ts';
 import type { WorkerEvent } from '../../train/worker-events.ts';
 import { intArg, jsonArg, optNumArg } from '../args.ts';
 import { interruptSignal } from '../interrupt.ts';
@@ -63,6 +64,35 @@ export const command = defineCommand({
     nproc: { type: 'string', description: 'Processes under torchrun (DDP); default 1' },
     device: { type: 'string', description: 'auto | cpu | cuda (default auto)' },
     name: { type: 'string', description: 'general.name of the output model' },
+    kd: {
+      type: 'string',
+      description:
+        'Distillation loss: sft (text only, default) | forward-kl (teacher top-K on the same text) | on-policy',
+    },
+    'kd-teacher': {
+      type: 'string',
+      description: 'Teacher GGUF for --kd forward-kl/on-policy (must share the student tokenizer)',
+    },
+    'kd-top-k': { type: 'string', description: 'Teacher alternatives kept per token (default 20)' },
+    'kd-temperature': { type: 'string', description: 'KD softmax temperature (default 1)' },
+    'kd-alpha': {
+      type: 'string',
+      description: 'KD loss weight; the rest goes to token cross-entropy (default 0.5)',
+    },
+    'kd-beta': {
+      type: 'string',
+      description: 'On-policy generalized JSD: 0 forward KL … 1 reverse KL (default 1)',
+    },
+    'kd-lambda': { type: 'string', description: 'Share of on-policy batches (default 1)' },
+    'kd-round-steps': {
+      type: 'string',
+      description: 'On-policy: optimizer steps between sampling rounds (default 50)',
+    },
+    'kd-round-prompts': {
+      type: 'string',
+      description: 'On-policy: prompts the student answers per round (default 64)',
+    },
+    'kd-max-tokens': { type: 'string', description: 'On-policy: longest student sample (default 256)' },
   },
   run: async ({ args }) => {
     const seed = intArg(args.seed, 'seed', 0);
@@ -86,6 +116,11 @@ export const command = defineCommand({
     const device = args.device ?? 'auto';
     if (device !== 'auto' && device !== 'cpu' && device !== 'cuda')
       throw new InvalidInputError(`--device must be auto, cpu or cuda, got '${device}'`);
+    const kd = args.kd ?? 'sft';
+    if (!(KD_MODES as readonly string[]).includes(kd))
+      throw new InvalidInputError(`--kd must be one of ${KD_MODES.join(', ')}, got '${kd}'`, {
+        field: 'kd',
+      });
     const { signal, dispose } = interruptSignal();
     let progress: Progress | undefined;
     const lastEval: { v?: number } = {};
@@ -93,8 +128,15 @@ export const command = defineCommand({
       if (e.type === 'warning')
         process.stderr.write(args.json ? `${JSON.stringify(e)}\n` : `warning: ${String(e.message)}\n`);
       if (e.type === 'phase' && !args.json)
-        process.stderr.write(`${e.phase === 'init' ? 'Initialising model' : 'Tokenising data'}…\n`);
+        process.stderr.write(
+          `${e.phase === 'init' ? 'Initialising model' : e.phase === 'score' ? 'Scoring the data with the teacher' : 'Tokenising data'}…\n`,
+        );
+      if (e.type === 'on-policy-round' && !args.json)
+        process.stderr.write(
+          `On-policy round ${String(e.round)}/${String(e.rounds)}: ${String(e.onPolicyRows)} student samples in ${Number(e.sampleSeconds).toFixed(1)}s\n`,
+        );
       if (e.type === 'start' && typeof e.totalSteps === 'number') {
+        progress?.stop(); // on-policy: one worker (and one bar) per round
         progress = new Progress({
           label: 'train',
           total: e.totalSteps,
@@ -141,6 +183,16 @@ export const command = defineCommand({
           seed,
           thinking: args.thinking,
           device,
+          kd: kd as KdMode,
+          ...(args['kd-teacher'] ? { kdTeacher: args['kd-teacher'] } : {}),
+          kdTopK: int(args['kd-top-k'], 'kd-top-k'),
+          kdTemperature: num(args['kd-temperature'], 'kd-temperature'),
+          kdAlpha: num(args['kd-alpha'], 'kd-alpha'),
+          kdBeta: num(args['kd-beta'], 'kd-beta'),
+          kdLambda: num(args['kd-lambda'], 'kd-lambda'),
+          kdRoundSteps: int(args['kd-round-steps'], 'kd-round-steps'),
+          kdRoundPrompts: int(args['kd-round-prompts'], 'kd-round-prompts'),
+          kdMaxTokens: int(args['kd-max-tokens'], 'kd-max-tokens'),
           ...(args.name ? { name: args.name } : {}),
         },
         { signal, onEvent, venv: { onProgress: setupProgress(args.json), signal } },

@@ -82,7 +82,8 @@ describe('exportRun', () => {
         /^<think>\n[\s\S]+\n<\/think>\n\nThe answer is \\boxed\{\d+\}\.$/,
       );
     }
-    const first = ctx.samples[0]!;
+    // Rows come in problem-id order (not arrival order); 'file-copy' sorts first.
+    const first = ctx.samples.find((s) => s.problem.id === 'file-copy')!;
     expect(rows[0].messages[0].content).toBe(first.problem.prompt);
     expect(splitAssistantThinking(rows[0].messages[1].content)).toEqual({
       reasoning: first.trace.reasoning,
@@ -169,7 +170,9 @@ describe('exportRun', () => {
       train_policy: 'allowed',
       correct: true,
     });
-    expect(JSON.parse(rows[0]!.provenance as string)).toMatchObject({ sample_id: ctx.samples[0]!.id });
+    expect(JSON.parse(rows[0]!.provenance as string)).toMatchObject({
+      sample_id: ctx.samples.find((s) => s.problem.id === 'file-copy')!.id,
+    });
     expect(jsonl.rows).toBe(res.rows);
     const card = CardFrontMatterSchema.parse(frontMatter(readFileSync(join(out, 'README.md'), 'utf8')));
     expect(card.configs[0]?.data_files[0]?.path).toBe('train.parquet');

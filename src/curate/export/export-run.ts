@@ -81,6 +81,8 @@ export async function exportRun(
     try {
       for (const batch of store.iterateSampleBatches(run.id, {
         batchSize: 1000,
+        // By problem, not arrival order: the same run exports the same bytes (reproducible training data).
+        order: 'problem',
         ...(options.signal ? { signal: options.signal } : {}),
       })) {
         let data = '';
