@@ -1,8 +1,8 @@
 """The teacher's top-K scores of a tokenised dataset (written by src/train/kd/teacher-scores.ts), batched like the data.
 
 On disk (a folder): ``meta.json`` ``{"version":1,"teacherSha256","dataSha256","topK","nTokens"}``, ``ids.bin``
-(int32 LE, nTokens × K: the teacher's K most likely ids for token i given tokens < i of its document; −1 = none, as
-on each document's first token) and ``logprobs.bin`` (float32 LE, nTokens × K).
+(int32 LE, nTokens x K: the teacher's K most likely ids for token i given tokens < i of its document; -1 = none, as
+on each document's first token) and ``logprobs.bin`` (float32 LE, nTokens x K).
 """
 
 from __future__ import annotations

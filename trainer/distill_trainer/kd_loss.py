@@ -30,7 +30,7 @@ import torch.nn.functional as F
 
 REST_FLOOR = 1e-6
 # Log-probability of an unused slot: exp() is exactly 0 in float32, yet every difference and gradient stays finite
-# (-inf would turn 0·(−inf − −inf) into NaN gradients).
+# (-inf would turn 0·(-inf - -inf) into NaN gradients).
 EMPTY = -1e4
 KD_MODES = ("sft", "forward-kl", "on-policy")
 
@@ -40,7 +40,7 @@ def bucket_logprobs(
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """(student, teacher) log-probabilities over K + 1 buckets, shape ``(N, K+1)``; the last bucket is the rest.
 
-    ``student_logits``: (N, V); ``top_ids``: (N, K) int (−1 = unused slot); ``teacher_logprobs``: (N, K).
+    ``student_logits``: (N, V); ``top_ids``: (N, K) int (-1 = unused slot); ``teacher_logprobs``: (N, K).
     """
     if temperature <= 0:
         raise ValueError("temperature must be > 0")

@@ -10,8 +10,17 @@ from helpers import addition_examples, write_dataset
 
 def _run(tmp: Path, base: Path, data: Path, name: str) -> dict[str, torch.Tensor]:
     cfg = TrainConfig(
-        base=str(base), data=str(data), out=str(tmp / f"{name}.gguf"), runDir=str(tmp / f"{name}.run"),
-        seqLen=64, batchTokens=256, lr=3e-3, threads=1, evalFraction=0.1, maxSteps=4, seed=5,
+        base=str(base),
+        data=str(data),
+        out=str(tmp / f"{name}.gguf"),
+        runDir=str(tmp / f"{name}.run"),
+        seqLen=64,
+        batchTokens=256,
+        lr=3e-3,
+        threads=1,
+        evalFraction=0.1,
+        maxSteps=4,
+        seed=5,
     )
     train(cfg)
     model, reader = load_model(tmp / f"{name}.gguf")

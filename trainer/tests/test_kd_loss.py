@@ -16,7 +16,7 @@ S_B = [0.4, 0.3, 0.3]  # student buckets
 
 
 def kl(p: list[float], q: list[float]) -> float:
-    return sum(a * math.log(a / b) for a, b in zip(p, q) if a > 0)
+    return sum(a * math.log(a / b) for a, b in zip(p, q, strict=False) if a > 0)
 
 
 def test_buckets_hold_top_k_and_an_explicit_rest() -> None:
@@ -35,10 +35,10 @@ def test_generalized_jsd_endpoints_and_midpoint() -> None:
     assert float(generalized_jsd(Z, IDS, LP, beta=0.0)) == pytest.approx(kl(T_B, S_B), abs=1e-6)
     # reverse KL: 0.4·ln(0.4/0.5) + 0.3·ln(0.3/0.2) = 0.032382
     assert float(generalized_jsd(Z, IDS, LP, beta=1.0)) == pytest.approx(0.032382, abs=1e-5)
-    m = [0.5 * a + 0.5 * b for a, b in zip(T_B, S_B)]  # [0.45, 0.3, 0.25]
+    m = [0.5 * a + 0.5 * b for a, b in zip(T_B, S_B, strict=False)]  # [0.45, 0.3, 0.25]
     want = 0.5 * kl(T_B, m) + 0.5 * kl(S_B, m)
     assert float(generalized_jsd(Z, IDS, LP, beta=0.5)) == pytest.approx(want, abs=1e-6)
-    m = [0.9 * a + 0.1 * b for a, b in zip(T_B, S_B)]
+    m = [0.9 * a + 0.1 * b for a, b in zip(T_B, S_B, strict=False)]
     assert float(generalized_jsd(Z, IDS, LP, beta=0.9)) == pytest.approx(0.9 * kl(T_B, m) + 0.1 * kl(S_B, m), abs=1e-6)
 
 

@@ -25,16 +25,33 @@ def _scores(data: Path, out: Path, vocab: int, k: int = 3) -> Path:
     out.mkdir(parents=True)
     ids.tofile(out / "ids.bin")
     lps.tofile(out / "logprobs.bin")
-    (out / "meta.json").write_text(json.dumps({
-        "version": 1, "teacherSha256": "t" * 64, "dataSha256": meta["sha256"], "topK": k, "nTokens": len(tokens),
-    }))
+    (out / "meta.json").write_text(
+        json.dumps(
+            {
+                "version": 1,
+                "teacherSha256": "t" * 64,
+                "dataSha256": meta["sha256"],
+                "topK": k,
+                "nTokens": len(tokens),
+            }
+        )
+    )
     return out
 
 
 def _cfg(tmp: Path, base: Path, data: Path, name: str, **kw) -> TrainConfig:
     return TrainConfig(
-        base=str(base), data=str(data), out=str(tmp / f"{name}.gguf"), runDir=str(tmp / f"{name}.run"),
-        seqLen=64, batchTokens=256, lr=3e-3, threads=1, evalFraction=0.1, seed=1, **kw,
+        base=str(base),
+        data=str(data),
+        out=str(tmp / f"{name}.gguf"),
+        runDir=str(tmp / f"{name}.run"),
+        seqLen=64,
+        batchTokens=256,
+        lr=3e-3,
+        threads=1,
+        evalFraction=0.1,
+        seed=1,
+        **kw,
     )
 
 
