@@ -28,7 +28,8 @@ const code = ['src', 'bin', 'test', 'bench', 'web']
 
 function imported(name: string): boolean {
   const quoted = name.replace(/[/.-]/g, (c) => `\\${c}`);
-  return new RegExp(`(from|import\\(|require\\()\\s*['"]${quoted}(/[^'"]*)?['"]`).test(code);
+  // `import 'pkg/style.css'` (a side-effect import, e.g. a stylesheet the web bundle pulls in) counts too.
+  return new RegExp(`(from|import\\(|require\\(|import)\\s*['"]${quoted}(/[^'"]*)?['"]`).test(code);
 }
 
 describe('package.json', () => {

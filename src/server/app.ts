@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { Store } from '../store/store.ts';
 import { apiKeyAuth } from './auth.ts';
 import { chatCompletions } from './chat-completions.ts';
 import { completions } from './completions.ts';
@@ -13,6 +14,7 @@ import type { ModelRegistry } from './model-registry.ts';
 import { HttpError, toHttpError } from './openai-error.ts';
 import type { ReasoningFormat } from './openai-schema.ts';
 import { originGuard } from './origin-guard.ts';
+import { studioApi } from './studio-api.ts';
 import { mountWebUi, WEB_DIST } from './web-ui.ts';
 
 export interface ServerOptions {
@@ -40,6 +42,11 @@ export interface ServerOptions {
   maxTokensLimit?: number;
   /** Folder of the built web UI, or false to serve none. Defaults to `web/dist` of this checkout. */
   webRoot?: string | false;
+  /**
+   * The store the Studio API (`/api/runs`, `/api/runs/:id/samples`) reads; open it read-only. Without one those
+   * routes answer 404 `no_store`.
+   */
+  store?: Store;
   /** Receives one access-log line per request (`POST /v1/chat/completions 200 12ms`). Defaults to no log. */
   log?: (line: string) => void;
 }
@@ -61,7 +68,7 @@ function errorResponse(error: HttpError): Response {
 /**
  * The OpenAI-compatible reasoning server as a Hono app (test it in-process with `app.request()`).
  * Routes: `GET /health`, `GET /v1/models`, `POST /v1/chat/completions`, `POST /v1/completions`,
- * `POST /v1/distill/answer-now/:id`, and the web UI at `/`.
+ * `POST /v1/distill/answer-now/:id`, the Studio API `GET /api/runs`, `GET /api/runs/:id/samples`, and the web UI at `/`.
  */
 export function createServer(options: ServerOptions): DistillServer {
   const { registry } = options;
@@ -115,6 +122,9 @@ export function createServer(options: ServerOptions): DistillServer {
   );
 
   if (options.apiKey) app.use('/v1/*', apiKeyAuth(options.apiKey));
+  // The Studio API: read-only (GET only), behind the same key as /v1.
+  if (options.apiKey) app.use('/api/*', apiKeyAuth(options.apiKey));
+  app.route('/api', studioApi(options.store));
   app.use('/v1/*', requireJsonBody());
   const maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024;
   app.use(

@@ -36,9 +36,14 @@ export class ApiError extends Error {
 
 const KEY = 'distill.apiKey';
 
-function headers(): Record<string, string> {
+/** The stored API key as an `Authorization` header (none when no key is stored). */
+export function authHeaders(): Record<string, string> {
   const key = localStorage.getItem(KEY);
-  return { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) };
+  return key ? { authorization: `Bearer ${key}` } : {};
+}
+
+function headers(): Record<string, string> {
+  return { 'content-type': 'application/json', ...authHeaders() };
 }
 
 export function setApiKey(key: string): void {

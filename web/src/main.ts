@@ -1,5 +1,6 @@
 import { type ApiError, answerNow, type ChatSettings, listModels, setApiKey, streamChat } from './api.ts';
 import { loadState, type StoredState, type StoredTurn, saveState, type TurnStats } from './store.ts';
+import { RunsView, TraceView } from './studio.ts';
 import { AssistantView, statsLine, thinkingSummary, userView } from './view.ts';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -71,6 +72,7 @@ function showError(message: string, needsKey = false): void {
       setApiKey(input.value.trim());
       errorBox.hidden = true;
       void refreshModels();
+      if (location.hash.length > 1) route();
     });
     errorBox.append(keyForm);
   }
@@ -224,6 +226,7 @@ async function ask(text: string): Promise<void> {
   turn.stats = stats;
   if (!turn.reasoning) delete turn.reasoning;
   if (turn.note) view.setNote(turn.note);
+  view.renderMarkdown(turn.reasoning ?? '', turn.content);
   view.setStats(statsLine(stats));
   state.turns.push(turn);
   persist();
@@ -268,4 +271,36 @@ render();
 setRunning(false);
 send.disabled = true;
 void refreshModels();
-prompt.focus();
+
+// Views: #chat (default), #runs, #traces/RUN_ID. The Studio views read the server's read-only /api.
+const studioHost = $<HTMLElement>('studio');
+const chatControls = $<HTMLElement>('chat-controls');
+const onStudioError = (message: string, status: number) => showError(message, status === 401);
+const runsView = new RunsView(onStudioError);
+const traceView = new TraceView(onStudioError);
+
+function route(): void {
+  const hash = decodeURIComponent(location.hash.slice(1));
+  const view = hash.startsWith('traces/') ? 'traces' : hash === 'runs' ? 'runs' : 'chat';
+  const chat = view === 'chat';
+  log.hidden = !chat;
+  form.hidden = !chat;
+  chatControls.hidden = !chat;
+  studioHost.hidden = chat;
+  document.body.classList.toggle('wide', !chat);
+  for (const [id, on] of [
+    ['nav-chat', chat],
+    ['nav-runs', !chat],
+  ] as const)
+    $(id).toggleAttribute('aria-current', on);
+  runsView.stop();
+  if (view === 'runs') {
+    studioHost.replaceChildren(runsView.root);
+    void runsView.show();
+  } else if (view === 'traces') {
+    studioHost.replaceChildren(traceView.root);
+    void traceView.show(hash.slice('traces/'.length));
+  } else prompt.focus();
+}
+window.addEventListener('hashchange', route);
+route();

@@ -1,3 +1,4 @@
+import { renderMarkdown } from './markdown.ts';
 import type { StoredTurn, TurnStats } from './store.ts';
 
 /** Build an element with a class and optional text. */
@@ -94,6 +95,12 @@ export class AssistantView {
     this.#summary.textContent = 'No thinking';
   }
 
+  /** Replace the streamed plain text with rendered Markdown and math, once the turn is done. */
+  renderMarkdown(reasoning: string, content: string): void {
+    if (reasoning) renderMarkdown(this.#thinking, reasoning);
+    if (content) renderMarkdown(this.#answer, content);
+  }
+
   setStats(text: string): void {
     this.#stats.textContent = text || '\u00a0';
   }
@@ -114,6 +121,7 @@ export class AssistantView {
       );
     } else view.markNoThinking();
     view.#answer.textContent = turn.content;
+    view.renderMarkdown(turn.reasoning ?? '', turn.content);
     if (turn.note) view.setNote(turn.note);
     if (turn.stats) view.setStats(statsLine(turn.stats));
     return view;

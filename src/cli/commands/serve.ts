@@ -4,6 +4,7 @@ import { defineCommand } from 'citty';
 import { InvalidInputError } from '../../core/errors/invalid-input-error.ts';
 import { type LocalModel, loadModel } from '../../runtime/index.ts';
 import { ReasoningFormatSchema, serve } from '../../server/index.ts';
+import { resolveStorePath } from '../../store/store-path.ts';
 import { intArg, jsonArg } from '../args.ts';
 import { interruptSignal } from '../interrupt.ts';
 import { emit } from '../output.ts';
@@ -13,6 +14,7 @@ import {
   parseCorsOrigins,
   resolveApiKey,
 } from '../serve-security-options.ts';
+import { openStoreFromArgs, storeArg } from './_store.ts';
 
 /** Every value of a repeatable flag (`--name a --name b`, `--name=a,b`). */
 function repeated(rawArgs: string[], flag: string): string[] {
@@ -80,6 +82,7 @@ export const command = defineCommand({
     web: { type: 'boolean', description: 'Serve the web UI at / (--no-web to turn off)', default: true },
     quiet: { type: 'boolean', description: 'No access log on stderr', default: false },
     ...jsonArg,
+    ...storeArg,
   },
   run: async ({ args, rawArgs }) => {
     const files = (args._ as string[]).length > 0 ? (args._ as string[]) : builtInModels();
@@ -116,6 +119,14 @@ export const command = defineCommand({
       warnings.push("--cors '*' without an API key lets any web page use these models; set DISTILL_API_KEY");
     for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
 
+    // The Studio reads the store read-only; the default store is optional (serving models needs none), a named one
+    // must exist.
+    const named = args.store !== undefined || process.env.DISTILL_STORE !== undefined;
+    const store =
+      named || existsSync(resolveStorePath({ flag: args.store }))
+        ? openStoreFromArgs(args, { readonly: true })
+        : undefined;
+
     const models: { name: string; model: LocalModel }[] = [];
     const { signal, dispose } = interruptSignal();
     try {
@@ -135,6 +146,7 @@ export const command = defineCommand({
         concurrency,
         reasoningFormat: format.data,
         ...(apiKey ? { apiKey } : {}),
+        ...(store ? { store } : {}),
         ...(cors.length > 0 ? { corsOrigins: cors } : {}),
         ...(allowedHosts.length > 0 ? { allowedHosts } : {}),
         ...(args.web ? {} : { webRoot: false as const }),
@@ -145,7 +157,13 @@ export const command = defineCommand({
       });
       emit(
         args.json,
-        { url: server.url, models: server.models, web: server.web, auth: Boolean(apiKey) },
+        {
+          url: server.url,
+          models: server.models,
+          web: server.web,
+          auth: Boolean(apiKey),
+          store: store?.path ?? null,
+        },
         () =>
           [
             `Serving ${server.models.join(', ')} at ${server.url}`,
@@ -155,6 +173,7 @@ export const command = defineCommand({
               : server.web === 'missing'
                 ? '  Web UI: not built (run npm run build:web)'
                 : '',
+            store ? `  Studio: ${server.url}/#runs (store ${store.path}, read-only)` : '',
             'Press Ctrl-C to stop.',
           ]
             .filter(Boolean)
@@ -164,6 +183,7 @@ export const command = defineCommand({
       await server.close();
     } finally {
       dispose();
+      store?.close();
       await Promise.all(models.map((m) => m.model.dispose()));
     }
   },

@@ -1,0 +1,153 @@
+import type Database from 'better-sqlite3';
+import { type FilterRow, type SampleRow, toFilterResult, toSample } from '../store/sample-row.ts';
+import { prepared } from '../store/statements.ts';
+import type { Store } from '../store/store.ts';
+import type { SampleQuery, StudioRun, StudioSample, StudioSamplesResponse } from './studio-schema.ts';
+
+/** True when the store has `table` (a read-only store older than a migration lacks the newer tables). */
+function hasTable(db: Database.Database, table: string): boolean {
+  return (
+    prepared(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) !== undefined
+  );
+}
+
+function curationOf(db: Database.Database, runId: string): StudioRun['curation'] {
+  if (!hasTable(db, 'curations')) return null;
+  const curated = prepared<[string], { curated_at: string }>(
+    db,
+    'SELECT curated_at FROM curations WHERE run_id = ?',
+  ).get(runId);
+  if (!curated) return null;
+  const rows = prepared<[string], { kept: number; reason: string | null; n: number }>(
+    db,
+    'SELECT kept, reason, count(*) AS n FROM curation_decisions WHERE run_id = ? GROUP BY kept, reason',
+  ).all(runId);
+  const droppedBy: Record<string, number> = {};
+  let kept = 0;
+  let dropped = 0;
+  for (const r of rows) {
+    if (r.kept === 1) kept += r.n;
+    else {
+      dropped += r.n;
+      const reason = r.reason ?? 'unknown';
+      droppedBy[reason] = (droppedBy[reason] ?? 0) + r.n;
+    }
+  }
+  return { kept, dropped, droppedBy, curatedAt: curated.curated_at };
+}
+
+/** Every run in the store, newest first, with counts, cost, wall time and curation outcome. */
+export function studioRuns(store: Store): StudioRun[] {
+  return store.listRuns().map((run) => {
+    const r = store.runReport(run.id);
+    return {
+      id: r.id,
+      name: r.name,
+      kind: r.kind,
+      status: r.status,
+      createdAt: r.createdAt,
+      finishedAt: r.finishedAt,
+      teacher: r.teacher,
+      counts: {
+        requested: r.counts.requested,
+        samples: r.counts.completed,
+        withVerdict: r.counts.withVerdict,
+        correct: r.counts.correct,
+        unresolved: r.counts.unresolved,
+      },
+      tokens: r.tokens,
+      costUsd: r.costUsd,
+      wallMs: r.wallMs,
+      curation: curationOf(store.db, r.id),
+    };
+  });
+}
+
+function whereOf(query: SampleQuery): { sql: string; params: unknown[] } {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  if (query.verdict === 'none') parts.push('s.verdict IS NULL');
+  else if (query.verdict) parts.push(`s.correct = ${query.verdict === 'correct' ? 1 : 0}`);
+  if (query.outcome) parts.push(`d.kept = ${query.outcome === 'kept' ? 1 : 0}`);
+  if (query.filter) {
+    parts.push(
+      '(d.reason = ? OR EXISTS (SELECT 1 FROM filter_results f WHERE f.sample_id = s.id AND f.name = ? AND f.passed = 0))',
+    );
+    params.push(query.filter, query.filter);
+  }
+  if (query.q) {
+    // instr() on lower(): a plain substring match (no LIKE wildcards to escape), case-insensitive for ASCII.
+    parts.push(
+      `(instr(lower(json_extract(s.problem, '$.prompt')), lower(?)) > 0
+        OR instr(lower(json_extract(s.trace, '$.reasoning')), lower(?)) > 0
+        OR instr(lower(json_extract(s.trace, '$.answer')), lower(?)) > 0)`,
+    );
+    params.push(query.q, query.q, query.q);
+  }
+  return { sql: parts.map((p) => ` AND ${p}`).join(''), params };
+}
+
+type PageRow = SampleRow & { kept: number | null; reason: string | null; detail: string | null };
+
+/** One page of a run's samples (server-side filtering and paging), in insertion order. */
+export function studioSamples(store: Store, runId: string, query: SampleQuery): StudioSamplesResponse {
+  const { db } = store;
+  const where = whereOf(query);
+  const decisions = hasTable(db, 'curation_decisions')
+    ? 'curation_decisions'
+    : '(SELECT NULL AS sample_id, NULL AS kept, NULL AS reason, NULL AS detail)';
+  const from = `FROM samples s LEFT JOIN ${decisions} d ON d.sample_id = s.id WHERE s.run_id = ?${where.sql}`;
+  const total = prepared(db, `SELECT count(*) ${from}`)
+    .pluck()
+    .get(runId, ...where.params) as number;
+  const rows = prepared<unknown[], PageRow>(
+    db,
+    `SELECT s.seq, s.id, s.run_id, s.problem_id, s.sample_idx, s.problem, s.trace, s.provenance, s.content_sha256,
+            s.verdict, s.created_at, d.kept, d.reason, d.detail
+     ${from} ORDER BY s.seq LIMIT ? OFFSET ?`,
+  ).all(runId, ...where.params, query.limit, query.offset);
+  const filters = new Map<string, FilterRow[]>();
+  if (rows.length > 0) {
+    const filterRows = prepared<[string], FilterRow>(
+      db,
+      `SELECT sample_id, name, version, params, passed, matches FROM filter_results
+       WHERE sample_id IN (SELECT value FROM json_each(?)) ORDER BY sample_id, name`,
+    ).all(JSON.stringify(rows.map((r) => r.id)));
+    for (const f of filterRows) filters.set(f.sample_id, [...(filters.get(f.sample_id) ?? []), f]);
+  }
+  const data = rows.map((row): StudioSample => {
+    const sample = toSample(row, (filters.get(row.id) ?? []).map(toFilterResult));
+    const { teacher } = sample.provenance;
+    return {
+      id: sample.id,
+      seq: row.seq,
+      problemId: sample.problem.id,
+      sampleIdx: sample.sampleIdx,
+      prompt: sample.problem.prompt,
+      gold: sample.problem.gold ?? null,
+      thinking: sample.trace.reasoning,
+      answer: sample.trace.answer,
+      finishReason: sample.trace.finishReason,
+      verdict: sample.verdict ?? null,
+      teacher: `${teacher.provider}:${teacher.modelId}`,
+      usage: sample.trace.usage,
+      provenance: sample.provenance,
+      filters: sample.filters.map((f) => ({
+        name: f.name,
+        version: f.version,
+        passed: f.passed,
+        matches: f.matches,
+        params: f.params,
+      })),
+      curation:
+        row.kept === null
+          ? null
+          : {
+              kept: row.kept === 1,
+              reason: row.reason,
+              detail: JSON.parse(row.detail ?? '{}') as Record<string, unknown>,
+            },
+    };
+  });
+  return { object: 'list', runId, total, offset: query.offset, limit: query.limit, data };
+}
