@@ -24,6 +24,12 @@ function failureLines(r: GenerationResult): string[] {
   ];
 }
 
+/** `--teacher` as given: once (a string), several times (an array), or not at all. */
+function teacherUris(value: unknown): string[] {
+  const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  return list.map(String).filter((u) => u !== '');
+}
+
 /** `distill generate`: query a teacher for K samples per problem, resumably, with provenance. */
 export const command = defineCommand({
   meta: {
@@ -33,7 +39,15 @@ export const command = defineCommand({
   args: {
     ...jsonArg,
     ...storeArg,
-    teacher: { type: 'string', required: true, description: 'Teacher URI, e.g. deepseek:deepseek-reasoner' },
+    teacher: {
+      type: 'string',
+      description:
+        'Teacher URI, e.g. deepseek:deepseek-reasoner; repeat it for a pool of endpoints of one model',
+    },
+    teachers: {
+      type: 'string',
+      description: 'Teacher pool file (YAML: teachers: [{uri, weight, concurrency, rpm}])',
+    },
     tasks: { type: 'string', required: true, description: 'Task spec, e.g. add:2000:train,gsm8k:50' },
     out: { type: 'string', required: true, description: 'Run name; re-running the same command resumes it' },
     samples: { type: 'string', description: 'Samples per problem (K). Defaults to 1' },
@@ -78,7 +92,8 @@ export const command = defineCommand({
     try {
       const outcome = await generateFromSpec({
         store,
-        teacherUri: args.teacher,
+        teacherUri: teacherUris(args.teacher),
+        ...(args.teachers ? { teachersFile: args.teachers } : {}),
         tasks: args.tasks,
         runName: args.out,
         samples,
