@@ -24,10 +24,20 @@ function failureLines(r: GenerationResult): string[] {
   ];
 }
 
-/** `--teacher` as given: once (a string), several times (an array), or not at all. */
-function teacherUris(value: unknown): string[] {
-  const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
-  return list.map(String).filter((u) => u !== '');
+/**
+ * Every `--teacher` given, in order (citty keeps only the last of a repeated string option, so the raw arguments
+ * are read; `--teacher URI` and `--teacher=URI` both count). Falls back to the parsed value.
+ */
+export function teacherUris(rawArgs: readonly string[], parsed: unknown): string[] {
+  const uris: string[] = [];
+  for (let i = 0; i < rawArgs.length; i++) {
+    const a = rawArgs[i]!;
+    if (a === '--') break;
+    if (a === '--teacher' && i + 1 < rawArgs.length) uris.push(rawArgs[++i]!);
+    else if (a.startsWith('--teacher=')) uris.push(a.slice('--teacher='.length));
+  }
+  if (uris.length === 0 && typeof parsed === 'string' && parsed !== '') uris.push(parsed);
+  return uris.filter((u) => u !== '');
 }
 
 /** `distill generate`: query a teacher for K samples per problem, resumably, with provenance. */
@@ -80,7 +90,7 @@ export const command = defineCommand({
     },
     'dry-run': { type: 'boolean', description: 'Estimate tokens and cost; send nothing', default: false },
   },
-  run: async ({ args }) => {
+  run: async ({ args, rawArgs }) => {
     const json = Boolean(args.json);
     const samples = intArg(args.samples, 'samples', 1, 1);
     const maxCost = optNumArg(args['max-cost'], 'max-cost');
@@ -92,7 +102,7 @@ export const command = defineCommand({
     try {
       const outcome = await generateFromSpec({
         store,
-        teacherUri: teacherUris(args.teacher),
+        teacherUri: teacherUris(rawArgs, args.teacher),
         ...(args.teachers ? { teachersFile: args.teachers } : {}),
         tasks: args.tasks,
         runName: args.out,

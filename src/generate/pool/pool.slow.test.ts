@@ -1,9 +1,10 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../store/open-store.ts';
 import { generateFromSpec } from '../generate-from-spec.ts';
+import { spawnCli } from '../testing/spawn-cli.ts';
 import { type LoopbackTeacher, startLoopbackTeacher } from './testing/loopback-teacher.ts';
 
 const cleanup: Array<() => unknown> = [];
@@ -70,4 +71,50 @@ describe.runIf(process.env.DISTILL_SLOW === '1')('a teacher pool of three loopba
     expect(report.map((r) => r.served)).toEqual(uris.map((u) => share.get(u)));
     expect(report[1]?.health).not.toBe('healthy');
   }, 60_000);
+
+  it('distill generate takes --teacher twice or --teachers FILE, and exits 2 for a pool of two models', async () => {
+    const a = await startLoopbackTeacher();
+    const b = await startLoopbackTeacher();
+    const other = await startLoopbackTeacher({ model: 'other' });
+    for (const s of [a, b, other]) cleanup.push(() => s.close());
+    const dir = mkdtempSync(join(tmpdir(), 'distill-pool-cli-'));
+    const env = { DISTILL_KEYS_FILE: '/nonexistent' };
+    const common = [
+      '--tasks',
+      'add:12:train',
+      '--max-tokens',
+      '64',
+      '--store',
+      join(dir, 's.sqlite'),
+      '--json',
+    ];
+    const twice = await spawnCli(
+      [
+        'generate',
+        '--teacher',
+        `openai-compatible:${a.url}/v1#pool-r1`,
+        `--teacher=openai-compatible:${b.url}/v1#pool-r1`,
+        '--out',
+        'twice',
+        ...common,
+      ],
+      env,
+    ).done;
+    expect(twice.code, twice.stderr).toBe(0);
+    expect(a.answered).toBeGreaterThan(0);
+    expect(b.answered).toBeGreaterThan(0);
+    expect(a.answered + b.answered).toBe(12);
+    const file = join(dir, 'teachers.yaml');
+    writeFileSync(
+      file,
+      `teachers:\n  - uri: openai-compatible:${a.url}/v1#pool-r1\n    concurrency: 2\n  - uri: openai-compatible:${other.url}/v1\n`,
+    );
+    const mixed = await spawnCli(['generate', '--teachers', file, '--out', 'mixed', ...common], env).done;
+    expect(mixed.code).toBe(2);
+    expect(mixed.stdout + mixed.stderr).toMatch(/different models/);
+    writeFileSync(file, 'teachers:\n  - url: http://x\n');
+    const invalid = await spawnCli(['generate', '--teachers', file, '--out', 'bad', ...common], env).done;
+    expect(invalid.code).toBe(2);
+    expect(invalid.stdout + invalid.stderr).toMatch(/teacher pool/);
+  }, 120_000);
 });
