@@ -161,6 +161,18 @@ describe('PoolTeacher', () => {
     expect(a.calls + b.calls).toBe(2);
   });
 
+  it('waits for a paused endpoint to come back rather than failing', async () => {
+    let n = 0;
+    const a = scripted('a', 'm', () =>
+      n++ === 0 ? new ProviderError('rate-limit', '429', { retryAfterMs: 60 }) : okTrace(),
+    );
+    const pool = new PoolTeacher([{ teacher: a, limits: { weight: 1, concurrency: 1 } }]);
+    await expect(pool.generate(REQUEST)).rejects.toMatchObject({ kind: 'rate-limit' });
+    const started = performance.now();
+    expect((await pool.generate(REQUEST)).raw?.endpoint).toBe('a');
+    expect(performance.now() - started).toBeGreaterThanOrEqual(50);
+  });
+
   it('refuses endpoints of different models', () => {
     expect(
       () =>

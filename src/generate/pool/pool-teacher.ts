@@ -51,6 +51,7 @@ export class PoolTeacher implements Teacher {
   readonly endpoints: EndpointState[];
   private waiters: Array<() => void> = [];
   private wakeTimer: NodeJS.Timeout | undefined;
+  private wakeAt = 0;
 
   constructor(members: readonly PoolMember[], options: PoolTeacherOptions = {}) {
     if (members.length === 0) throw new InvalidInputError('A teacher pool needs at least one endpoint');
@@ -116,15 +117,17 @@ export class PoolTeacher implements Teacher {
 
   private waitForChange(signal: AbortSignal | undefined): Promise<void> {
     const timed = this.endpoints.map((e) => e.waitMs()).filter((ms) => ms > 0);
-    if (timed.length > 0 && !this.wakeTimer) {
-      this.wakeTimer = setTimeout(
-        () => {
+    if (timed.length > 0) {
+      // Wake when the nearest pause or backoff ends (re-armed when a nearer one appears).
+      const at = performance.now() + Math.min(...timed) + 1;
+      if (!this.wakeTimer || at < this.wakeAt) {
+        if (this.wakeTimer) clearTimeout(this.wakeTimer);
+        this.wakeAt = at;
+        this.wakeTimer = setTimeout(() => {
           this.wakeTimer = undefined;
           this.wakeAll();
-        },
-        Math.min(...timed) + 1,
-      );
-      this.wakeTimer.unref();
+        }, at - performance.now());
+      }
     }
     return new Promise<void>((resolve, reject) => {
       const onAbort = () => reject(toProviderError(signal?.reason, signal));
