@@ -3,7 +3,9 @@
  * 127.0.0.1; the same N requests are sent (a) by a bare undici `request` loop reading each body, and (b) by
  * `runGeneration` (undici transport, reasoning normalisation, provenance, batched SQLite writes), both at
  * concurrency 64; then the engine again with verdicts filled at generation time (the verifier's own cost).
- * Prints req/s of each and the ratio (target ≥ 0.8). Run: npx tsx bench/generate.ts [N]
+ * Prints req/s of each and the ratio (target ≥ 0.8). Then a teacher pool over 3 such servers (one per child
+ * process): the pool's aggregate rate through the same engine. Ratios are measured in the same run, so a loaded
+ * machine slows both sides alike. Run: npx tsx bench/generate.ts [N]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,9 +13,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import type { Problem } from '../src/core/problem.ts';
+import { createPool } from '../src/generate/pool/create-pool.ts';
 import { runGeneration } from '../src/generate/run-generation.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { createTeacher } from '../src/teachers/create-teacher.ts';
+import type { Teacher } from '../src/teachers/teacher.ts';
 
 const N = Number(process.argv[2] ?? 4000);
 const CONCURRENCY = 64;
@@ -29,6 +33,10 @@ const body = sse(ch({ role: 'assistant', content: null, reasoning_content: 'Addi
   'data: [DONE]\\n\\n';
 const server = http.createServer((req, res) => {
   req.resume();
+  if (req.method === 'GET' && req.url === '/v1/models') {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    return res.end(JSON.stringify({ object: 'list', data: [{ id: 'bench', object: 'model' }] }));
+  }
   req.on('end', () => { res.writeHead(200, { 'content-type': 'text/event-stream' }); res.end(body); });
 });
 server.keepAliveTimeout = 60000;
@@ -93,10 +101,18 @@ async function bareLoop(url: string, n: number): Promise<number> {
   return n / seconds;
 }
 
-async function engine(url: string, n: number, verify = false): Promise<number> {
+async function engine(url: string | string[], n: number, verify = false): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'distill-bench-'));
   const store = openStore(join(dir, 'bench.sqlite'));
-  const teacher = await createTeacher(`openai-compatible:${url}/v1#bench`, { env: {} });
+  const teacher: Teacher =
+    typeof url === 'string'
+      ? await createTeacher(`openai-compatible:${url}/v1#bench`, { env: {} })
+      : (
+          await createPool(
+            url.map((u) => ({ uri: `openai-compatible:${u}/v1#bench`, weight: 1 })),
+            { env: {}, defaultConcurrency: Math.ceil(CONCURRENCY / url.length) },
+          )
+        ).pool;
   const started = performance.now();
   const result = await runGeneration({
     store,
@@ -116,6 +132,8 @@ async function engine(url: string, n: number, verify = false): Promise<number> {
 }
 
 const { url, child } = await startServer();
+const more = [await startServer(), await startServer()];
+const poolUrls = [url, ...more.map((s) => s.url)];
 try {
   // Warm-up: JIT, lazily loaded modules, connections (the engine warms up over a few thousand requests).
   await bareLoop(url, 2000);
@@ -124,10 +142,13 @@ try {
   const bare: number[] = [];
   const eng: number[] = [];
   const engVerify: number[] = [];
+  const pool: number[] = [];
+  await engine(poolUrls, 2000);
   for (let round = 0; round < 3; round++) {
     bare.push(await bareLoop(url, N));
     eng.push(await engine(url, N));
     engVerify.push(await engine(url, N, true));
+    pool.push(await engine(poolUrls, N));
   }
   const best = (xs: number[]) => Math.max(...xs);
   const rounds = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(', ');
@@ -137,8 +158,12 @@ try {
     `distill engine + verdicts : ${best(engVerify).toFixed(0)} req/s (rounds: ${rounds(engVerify)})`,
   );
   console.log(
-    `ratio engine/bare: ${(best(eng) / best(bare)).toFixed(2)} (target ≥ 0.8); with verdicts at generation time: ${(best(engVerify) / best(bare)).toFixed(2)} — ${N} requests, concurrency ${CONCURRENCY}`,
+    `pool of 3 servers        : ${best(pool).toFixed(0)} req/s aggregate (rounds: ${rounds(pool)})`,
+  );
+  console.log(
+    `ratio engine/bare: ${(best(eng) / best(bare)).toFixed(2)} (target ≥ 0.8); with verdicts at generation time: ${(best(engVerify) / best(bare)).toFixed(2)}; pool of 3/bare: ${(best(pool) / best(bare)).toFixed(2)} — ${N} requests, concurrency ${CONCURRENCY}, all measured in this run`,
   );
 } finally {
   child.kill();
+  for (const s of more) s.child.kill();
 }

@@ -25,6 +25,8 @@ export const TeacherRefSchema = z.object({
   modelId: z.string(),
   versionOrWeightsSha: z.string().optional(),
   access: z.enum(['api', 'self_hosted']),
+  /** The endpoint (teacher URI, no credentials) that served this sample, when the teacher was a pool. */
+  endpoint: z.string().optional(),
 });
 export type TeacherRef = z.infer<typeof TeacherRefSchema>;
 

@@ -56,6 +56,7 @@ export function buildSample(input: {
       modelId: teacher.modelId,
       ...(teacher.versionOrWeightsSha ? { versionOrWeightsSha: teacher.versionOrWeightsSha } : {}),
       access: teacher.access,
+      ...(typeof trace.raw?.endpoint === 'string' ? { endpoint: trace.raw.endpoint } : {}),
     },
     terms: termsRef(terms),
     usePolicy: terms.usePolicy,

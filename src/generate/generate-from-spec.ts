@@ -1,3 +1,4 @@
+import { InvalidInputError } from '../core/errors/invalid-input-error.ts';
 import type { Problem } from '../core/problem.ts';
 import { sampleKey } from '../store/sample-key.ts';
 import type { Store } from '../store/store.ts';
@@ -9,13 +10,18 @@ import { resolveTerms } from '../teachers/terms/resolve-terms.ts';
 import { loadConfigFile } from './config-file.ts';
 import { type DryRunEstimate, estimateGeneration } from './estimate.ts';
 import { checkGenerationSettings, type GenerationResult, type RunGenerationOptions } from './options.ts';
+import { createPool, type PoolEndpointCheck } from './pool/create-pool.ts';
+import { loadPoolFile } from './pool/pool-file.ts';
+import type { PoolTeacher } from './pool/pool-teacher.ts';
 import { runGeneration } from './run-generation.ts';
 
 export interface GenerateFromSpecOptions
   extends Omit<RunGenerationOptions, 'teacher' | 'problems' | 'problemCount' | 'terms' | 'store' | 'config'> {
   store: Store;
-  /** Teacher URI. */
-  teacherUri: string;
+  /** Teacher URI, or several (a pool of endpoints serving the same model). */
+  teacherUri: string | readonly string[];
+  /** Pool file (`teachers.yaml`): URIs with weight, concurrency and RPM each. Defaults to none. */
+  teachersFile?: string;
   /** Task spec (`add:2000:train,gsm8k:50`, `jsonl:PATH`, …). */
   tasks: string;
   /** Terms id overriding the registry's guess. Defaults to the guess. */
@@ -40,14 +46,38 @@ export type GenerateFromSpecResult =
 export async function generateFromSpec(options: GenerateFromSpecOptions): Promise<GenerateFromSpecResult> {
   checkGenerationSettings(options);
   const config = loadConfigFile(options.configPath);
-  const teacher = await createTeacher(options.teacherUri, {
+  const teacherOptions = {
     prices: config.prices,
     apiKeyEnv: config.apiKeyEnv,
     ...(options.env ? { env: options.env } : {}),
     ...(options.termsId ? { terms: options.termsId } : {}),
     ...(options.stream !== undefined ? { stream: options.stream } : {}),
     ...(options.dryRun ? { allowMissingKey: true } : {}),
-  });
+  };
+  const uris = typeof options.teacherUri === 'string' ? [options.teacherUri] : [...options.teacherUri];
+  const entries = [
+    ...uris.map((uri) => ({ uri, weight: 1 })),
+    ...(options.teachersFile ? loadPoolFile(options.teachersFile) : []),
+  ];
+  if (entries.length === 0)
+    throw new InvalidInputError('No teacher given', {
+      hint: 'pass --teacher URI (repeatable) or --teachers FILE',
+    });
+  let teacher: Teacher;
+  let poolChecks: PoolEndpointCheck[] | undefined;
+  if (entries.length === 1 && !options.teachersFile)
+    teacher = await createTeacher(entries[0]!.uri, teacherOptions);
+  else if (options.dryRun)
+    // A dry run sends nothing, not even the /v1/models check; the first endpoint prices the estimate.
+    teacher = await createTeacher(entries[0]!.uri, teacherOptions);
+  else {
+    const { pool, checks } = await createPool(entries, {
+      ...teacherOptions,
+      defaultConcurrency: options.concurrency ?? 8,
+    });
+    teacher = pool;
+    poolChecks = checks;
+  }
   const terms = resolveTerms(teacher.info, options.termsId ?? teacher.info.termsId);
   const problemCount = specSize(options.tasks);
   options.onStart?.({ teacher, terms, problemCount });
@@ -68,6 +98,7 @@ export async function generateFromSpec(options: GenerateFromSpecOptions): Promis
   const {
     store,
     teacherUri: _u,
+    teachersFile: _f,
     tasks,
     termsId: _t,
     configPath: _c,
@@ -85,7 +116,10 @@ export async function generateFromSpec(options: GenerateFromSpecOptions): Promis
     problems: problems(),
     ...(problemCount !== undefined ? { problemCount } : {}),
     ...(config.apiKeyEnv?.[teacher.info.provider] ? { keyEnv: config.apiKeyEnv[teacher.info.provider] } : {}),
-    config: { tasks },
+    ...(poolChecks
+      ? { concurrency: Math.max(rest.concurrency ?? 0, (teacher as PoolTeacher).capacity) }
+      : {}),
+    config: { tasks, ...(poolChecks ? { pool: poolChecks } : {}) },
   });
   return { kind: 'run', teacher: teacher.info.uri, terms, result };
 }

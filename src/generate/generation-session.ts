@@ -5,6 +5,7 @@ import { CostMeter } from './cost-meter.ts';
 import type { FailedKind } from './failure-hints.ts';
 import type { GenerationSettings } from './generation-settings.ts';
 import type { GenerationProgress, RunGenerationOptions } from './options.ts';
+import { PoolTeacher } from './pool/pool-teacher.ts';
 import { AdaptiveConcurrency, RateLimiter } from './rate-limiter.ts';
 import { SampleWriter } from './sample-writer.ts';
 
@@ -101,6 +102,8 @@ export class GenerationSession {
       costUsd: this.cost.spentUsd,
       tokens: this.stats.tokens,
       wallMs: this.wallMs(),
+      // Each endpoint's share of this session (served, faults, health), when the teacher is a pool.
+      ...(this.teacher instanceof PoolTeacher ? { pool: this.teacher.report() } : {}),
     };
   }
 

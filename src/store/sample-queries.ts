@@ -78,12 +78,25 @@ const insertSql = `INSERT OR IGNORE INTO samples
   (id, run_id, problem_id, sample_idx, problem, trace, provenance, content_sha256, verdict, created_at)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
+export interface InsertSamplesOptions {
+  /**
+   * The samples were built in-process from values already validated at their boundary (the generate engine:
+   * teacher replies are checked as they arrive, provenance is built from typed settings), so the store does not
+   * validate them again. Anything read from outside (files, other processes) must leave this off. Defaults to false.
+   */
+  trusted?: boolean;
+}
+
 /** Insert samples in ONE transaction; rows whose key exists are skipped. Returns how many were new. */
-export function insertSamples(db: Database.Database, samples: readonly Sample[]): number {
+export function insertSamples(
+  db: Database.Database,
+  samples: readonly Sample[],
+  options: InsertSamplesOptions = {},
+): number {
   const at = now();
   // Validate and serialise before taking the write lock, so the transaction holds it as briefly as possible.
   const rows = samples.map((input) => {
-    const s = validate(SampleSchema, input, `sample ${input.id}`);
+    const s = options.trusted ? input : validate(SampleSchema, input, `sample ${input.id}`);
     const params = [
       s.id,
       s.runId,

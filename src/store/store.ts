@@ -18,6 +18,7 @@ import {
   countSamples,
   getSample,
   hasSample,
+  type InsertSamplesOptions,
   type IterateSamplesOptions,
   insertSamples,
   iterateSampleBatches,
@@ -91,8 +92,8 @@ export class Store {
   // Samples
 
   /** Insert samples in ONE transaction, idempotently (existing keys are skipped). Returns how many were new. */
-  insertSamples(samples: readonly Sample[]): number {
-    return insertSamples(this.db, samples);
+  insertSamples(samples: readonly Sample[], options?: InsertSamplesOptions): number {
+    return insertSamples(this.db, samples, options);
   }
   hasSample(key: string): boolean {
     return hasSample(this.db, key);

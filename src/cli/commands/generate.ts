@@ -26,6 +26,22 @@ function failureLines(r: GenerationResult): string[] {
   ];
 }
 
+/**
+ * Every `--teacher` given, in order (citty keeps only the last of a repeated string option, so the raw arguments
+ * are read; `--teacher URI` and `--teacher=URI` both count). Falls back to the parsed value.
+ */
+export function teacherUris(rawArgs: readonly string[], parsed: unknown): string[] {
+  const uris: string[] = [];
+  for (let i = 0; i < rawArgs.length; i++) {
+    const a = rawArgs[i]!;
+    if (a === '--') break;
+    if (a === '--teacher' && i + 1 < rawArgs.length) uris.push(rawArgs[++i]!);
+    else if (a.startsWith('--teacher=')) uris.push(a.slice('--teacher='.length));
+  }
+  if (uris.length === 0 && typeof parsed === 'string' && parsed !== '') uris.push(parsed);
+  return uris.filter((u) => u !== '');
+}
+
 /** `distill generate`: query a teacher for K samples per problem, resumably, with provenance. */
 export const command = defineCommand({
   meta: {
@@ -35,7 +51,15 @@ export const command = defineCommand({
   args: {
     ...jsonArg,
     ...storeArg,
-    teacher: { type: 'string', required: true, description: 'Teacher URI, e.g. deepseek:deepseek-reasoner' },
+    teacher: {
+      type: 'string',
+      description:
+        'Teacher URI, e.g. deepseek:deepseek-reasoner; repeat it for a pool of endpoints of one model',
+    },
+    teachers: {
+      type: 'string',
+      description: 'Teacher pool file (YAML: teachers: [{uri, weight, concurrency, rpm}])',
+    },
     tasks: { type: 'string', required: true, description: 'Task spec, e.g. add:2000:train,gsm8k:50' },
     out: { type: 'string', required: true, description: 'Run name; re-running the same command resumes it' },
     samples: { type: 'string', description: 'Samples per problem (K). Defaults to 1' },
@@ -68,7 +92,7 @@ export const command = defineCommand({
     },
     'dry-run': { type: 'boolean', description: 'Estimate tokens and cost; send nothing', default: false },
   },
-  run: async ({ args }) => {
+  run: async ({ args, rawArgs }) => {
     const json = Boolean(args.json);
     const samples = intArg(args.samples, 'samples', 1, 1);
     const maxCost = optNumArg(args['max-cost'], 'max-cost');
@@ -90,7 +114,8 @@ export const command = defineCommand({
       requestTimeoutMs: positiveNumArg(args.timeout, 'timeout', 600) * 1000,
       maxRetries: intArg(args.retries, 'retries', 5, 0),
     };
-    parseTeacherUri(args.teacher);
+    const uris = teacherUris(rawArgs, args.teacher);
+    for (const uri of uris) parseTeacherUri(uri);
     parseTaskSpec(args.tasks);
     // A dry run sends nothing and writes nothing: it must not create or migrate the store either.
     const store = args['dry-run'] ? openStoreToLook(args) : openStoreFromArgs(args);
@@ -99,7 +124,8 @@ export const command = defineCommand({
     try {
       const outcome = await generateFromSpec({
         store,
-        teacherUri: args.teacher,
+        teacherUri: uris,
+        ...(args.teachers ? { teachersFile: args.teachers } : {}),
         tasks: args.tasks,
         runName: args.out,
         ...settings,

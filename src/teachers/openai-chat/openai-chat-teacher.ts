@@ -9,7 +9,7 @@ import { abortError } from '../provider-errors.ts';
 import { samplingFields } from '../sampling-fields.ts';
 import type { TeacherInfo } from '../teacher.ts';
 import { DetailsAccumulator, detailsText, mapFinishReason } from './reasoning.ts';
-import { type ChatChunk, ChatChunkSchema, ChatCompletionSchema } from './schemas.ts';
+import { type ChatChunk, ChatCompletionSchema, parseChatChunk } from './schemas.ts';
 import type { ChatTransport, TransportOptions } from './transport.ts';
 
 export interface OpenAIChatTeacherOptions {
@@ -116,7 +116,7 @@ export class OpenAIChatTeacher extends BaseTeacher {
     let contentSeen = false;
     try {
       for await (const value of chunks) {
-        const parsed = ChatChunkSchema.safeParse(value);
+        const parsed = parseChatChunk(value);
         if (!parsed.success)
           throw new ProviderError(
             'malformed',

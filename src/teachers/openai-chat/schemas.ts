@@ -61,3 +61,50 @@ export const ChatCompletionSchema = z.object({
     .min(1),
   usage: OpenAIUsageSchema.nullish(),
 });
+
+const isOpt = (v: unknown, type: 'string'): boolean => v === undefined || v === null || typeof v === type;
+
+/** True when `v` is a delta of the plain shape: content and reasoning strings only (no reasoning_details). */
+function isPlainDelta(v: unknown): boolean {
+  if (v === undefined || v === null) return true;
+  if (typeof v !== 'object' || Array.isArray(v)) return false;
+  const d = v as Record<string, unknown>;
+  return (
+    isOpt(d.content, 'string') &&
+    isOpt(d.reasoning_content, 'string') &&
+    isOpt(d.reasoning, 'string') &&
+    (d.reasoning_details === undefined || d.reasoning_details === null)
+  );
+}
+
+/**
+ * Validate one streamed chunk. The shape nearly every chunk has (a delta of strings, no usage, no
+ * reasoning_details) is checked by hand — it is the per-chunk hot path, and a zod parse there cost most of the
+ * engine's time on fast servers; anything else (usage, reasoning_details, a bad shape) goes through
+ * {@link ChatChunkSchema}, which also produces the error. Accepts exactly what the schema accepts.
+ */
+export function parseChatChunk(value: unknown): ReturnType<typeof ChatChunkSchema.safeParse> {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const c = value as Record<string, unknown>;
+    const choices = c.choices;
+    if (
+      (c.usage === undefined || c.usage === null) &&
+      isOpt(c.model, 'string') &&
+      isOpt(c.system_fingerprint, 'string') &&
+      (choices === undefined ||
+        choices === null ||
+        (Array.isArray(choices) &&
+          choices.every(
+            (ch: unknown) =>
+              typeof ch === 'object' &&
+              ch !== null &&
+              !Array.isArray(ch) &&
+              isPlainDelta((ch as Record<string, unknown>).delta) &&
+              isOpt((ch as Record<string, unknown>).finish_reason, 'string') &&
+              isOpt((ch as Record<string, unknown>).thinking_end, 'string'),
+          )))
+    )
+      return { success: true, data: c as ChatChunk };
+  }
+  return ChatChunkSchema.safeParse(value);
+}
