@@ -1,6 +1,7 @@
 export * from './atomic-write.ts';
 export * from './chat-format.ts';
 export * from './chat-model.ts';
+export * from './code-spec.ts';
 export * from './config.ts';
 export * from './errors/index.ts';
 export * from './hash.ts';
