@@ -14,6 +14,8 @@ export const CodeSpecSchema = z
     language: z.literal('python').default('python'),
     /** The function the program must define (HumanEval `entry_point`). */
     entryPoint: z.string().min(1).optional(),
+    /** Python run before the program, in the same namespace (e.g. HumanEval's `from typing import List`). */
+    prelude: z.string().optional(),
     asserts: z.array(z.string().min(1)).default([]),
     /** Python source defining `check(candidate)`; needs `entryPoint`. */
     check: z.string().min(1).optional(),

@@ -29,10 +29,10 @@ export const BuiltinEvalEntrySchema = z.object({
   seed: z.number().int().optional(),
 });
 
-/** `gsm8k[:N]` / `math500[:N]` — the shipped slices, or `file=PATH` for a full copy in the same format. */
+/** `gsm8k[:N]` / `math500[:N]` / `humaneval[:N]` — the shipped slices, or `file=PATH` for a full copy in the same format. */
 export const ShippedEntrySchema = z.object({
   kind: z.literal('shipped'),
-  dataset: z.enum(['gsm8k', 'math500']),
+  dataset: z.enum(['gsm8k', 'math500', 'humaneval']),
   count: count.optional(),
   offset: z.number().int().min(0).optional(),
   file: z.string().min(1).optional(),

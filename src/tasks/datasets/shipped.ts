@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 
 /** A real dataset slice shipped with Distill (see `src/tasks/fixtures/README.md`). */
 export interface ShippedDataset {
-  name: 'gsm8k' | 'math500';
+  name: 'gsm8k' | 'math500' | 'humaneval';
   /** Absolute path of the shipped JSONL slice. */
   path: string;
   /** Absolute path of its licence file. */
@@ -30,5 +30,13 @@ export const SHIPPED_DATASETS: Readonly<Record<ShippedDataset['name'], ShippedDa
     licenseSpdx: 'MIT',
     rows: 50,
     description: 'MATH-500 test subset, first 50 rows (competition math, LaTeX answers)',
+  },
+  humaneval: {
+    name: 'humaneval',
+    path: fixture('humaneval/HumanEval.jsonl.gz'),
+    licensePath: fixture('humaneval/LICENSE'),
+    licenseSpdx: 'MIT',
+    rows: 164,
+    description: 'HumanEval, all 164 problems (Python functions checked by unit tests in the code sandbox)',
   },
 };

@@ -33,6 +33,8 @@ def _distill_main():
         return
     env = {'__name__': '__solution__', '__builtins__': __builtins__}
     try:
+        if spec.get('prelude'):
+            exec(compile(spec['prelude'], 'prelude', 'exec'), env)
         exec(code, env)
     except MemoryError:
         report({'kind': 'memory', 'where': 'load'})

@@ -98,6 +98,7 @@ async function runAsserts(
         asserts: spec.asserts,
         check: spec.check,
         entryPoint: spec.entryPoint,
+        prelude: spec.prelude,
       }),
     },
     main: 'main.py',
@@ -193,7 +194,7 @@ async function runIo(
   let wallMs = 0;
   for (const [i, c] of spec.io.entries()) {
     const r = await runSandboxed({
-      files: { 'solution.py': program },
+      files: { 'solution.py': spec.prelude ? `${spec.prelude}\n${program}` : program },
       main: 'solution.py',
       stdin: c.input,
       limits: { timeMs: spec.timeLimitMs, memoryMb: spec.memoryMb },
