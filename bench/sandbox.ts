@@ -18,7 +18,9 @@ function bare(): Promise<void> {
     child.stdout.on('data', (d) => {
       out += d;
     });
-    child.on('close', () => (out.trim() === '1' ? resolve() : reject(new Error(`bare python printed ${out}`))));
+    child.on('close', () =>
+      out.trim() === '1' ? resolve() : reject(new Error(`bare python printed ${out}`)),
+    );
   });
 }
 
