@@ -8,8 +8,8 @@ import type { EvalSampleRow } from '../store/eval-queries.ts';
 import type { EvalSettings } from './report.ts';
 import type { TimedSampleRow } from './slice-metrics.ts';
 
-/** Decides whether a reply answers a problem correctly. */
-export type CheckAnswer = (problem: Problem, trace: Trace) => Verdict;
+/** Decides whether a reply answers a problem correctly (code problems run in the sandbox, hence async). */
+export type CheckAnswer = (problem: Problem, trace: Trace) => Verdict | Promise<Verdict>;
 
 /** A model that can run many requests in one batch (local GGUF models through the runtime). */
 export interface BatchingModel extends ChatModel {
@@ -89,9 +89,9 @@ export async function runEval(options: RunEvalOptions): Promise<TimedSampleRow[]
   const rows: TimedSampleRow[] = new Array(jobs.length);
   const width = Math.max(1, options.concurrency ?? 16);
   let done = 0;
-  const finish = (i: number, trace: Trace): void => {
+  const finish = async (i: number, trace: Trace): Promise<void> => {
     const job = jobs[i]!;
-    rows[i] = rowOf(job.problem, job.sampleIdx, budget, trace, options.check(job.problem, trace));
+    rows[i] = rowOf(job.problem, job.sampleIdx, budget, trace, await options.check(job.problem, trace));
     done += 1;
     options.onProgress?.(done, jobs.length);
   };
@@ -104,7 +104,7 @@ export async function runEval(options: RunEvalOptions): Promise<TimedSampleRow[]
         slice.map((j) => requestFor(j.problem, options.settings, j.sampleIdx, budget)),
         options.signal ? { signal: options.signal } : {},
       );
-      for (const [i, t] of traces.entries()) finish(start + i, t);
+      await Promise.all(traces.map((t, i) => finish(start + i, t)));
     }
     return rows;
   }
@@ -114,7 +114,7 @@ export async function runEval(options: RunEvalOptions): Promise<TimedSampleRow[]
       if (options.signal?.aborted) throw new AbortedError();
       const i = next++;
       const job = jobs[i]!;
-      finish(
+      await finish(
         i,
         await foldTrace(
           model.stream(

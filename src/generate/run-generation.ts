@@ -2,10 +2,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChatRequest } from '../core/chat-model.ts';
 import { InvalidInputError } from '../core/errors/invalid-input-error.ts';
 import { ProviderError } from '../core/errors/provider-error.ts';
+import { SetupError } from '../core/errors/setup-error.ts';
 import type { Problem } from '../core/problem.ts';
+import type { Verdict } from '../core/verdict.ts';
 import { sampleKey } from '../store/sample-key.ts';
 import { toProviderError } from '../teachers/provider-errors.ts';
 import { TERMS } from '../teachers/terms/registry.ts';
+import { codeVerdictToVerdict, verifyCode } from '../verify/code/verify-code.ts';
 import { verifyAnswer } from '../verify/verify-answer.ts';
 import { backoffDelay, RETRYABLE_KINDS } from './backoff.ts';
 import { buildSample } from './build-sample.ts';
@@ -191,10 +194,13 @@ export async function runGeneration(options: RunGenerationOptions): Promise<Gene
         stats.tokens.reasoning += trace.usage.reasoning;
         stats.tokens.output += trace.usage.output;
         stats.sessionTokens += out;
-        const verdict =
-          verify && problem.gold !== undefined
-            ? verifyAnswer({ gold: problem.gold, pred: trace.answer, kind: problem.answerKind })
-            : undefined;
+        let verdict: Verdict | undefined;
+        if (verify && problem.code) {
+          // Code problems: the reply's program runs against the tests in the sandbox.
+          verdict = codeVerdictToVerdict(await verifyCode(trace.answer, problem.code, signal));
+          if (signal?.aborted) break; // interrupted mid-check: the next run retries this key
+        } else if (verify && problem.gold !== undefined)
+          verdict = verifyAnswer({ gold: problem.gold, pred: trace.answer, kind: problem.answerKind });
         writer.add(
           buildSample({
             runId: run.id,
@@ -218,6 +224,7 @@ export async function runGeneration(options: RunGenerationOptions): Promise<Gene
         break;
       } catch (error) {
         if (signal?.aborted) break; // interrupted: the next run retries this key
+        if (error instanceof SetupError) throw error; // no code sandbox here: not a provider failure
         const pe = toProviderError(error, requestSignal);
         const retry = RETRYABLE_KINDS.has(pe.kind) && attempt <= maxRetries;
         stats.errors[pe.kind] = (stats.errors[pe.kind] ?? 0) + 1;
