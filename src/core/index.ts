@@ -2,6 +2,7 @@ export * from './atomic-write.ts';
 export * from './boxed.ts';
 export * from './chat-format.ts';
 export * from './chat-model.ts';
+export * from './code-spec.ts';
 export * from './config.ts';
 export * from './errors/index.ts';
 export * from './gsm8k-answer.ts';

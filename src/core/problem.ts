@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CodeSpecSchema } from './code-spec.ts';
 
 /** Where a problem came from: a built-in generator (reproducible by seed) or a dataset row. */
 export const ProblemSourceSchema = z.discriminatedUnion('kind', [
@@ -35,6 +36,8 @@ export const ProblemSchema = z.object({
   /** How to check the answer. Defaults to `math`. */
   answerKind: z.enum(['math', 'exact', 'choice']).default('math'),
   reference: ReferenceSchema.optional(),
+  /** Set for code problems: the reply's final program is run against these tests in the sandbox. */
+  code: CodeSpecSchema.optional(),
   origin: z.enum(['human', 'synthetic', 'benchmark-derived']).default('synthetic'),
   meta: z.record(z.string(), z.unknown()).default({}),
 });

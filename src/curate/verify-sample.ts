@@ -12,6 +12,8 @@ import type { EvalPrompt } from './decontaminate.ts';
 export function createSampleVerifier(cacheSize = 50_000): (sample: Sample) => Verdict | null {
   const cache = new Map<string, Verdict>();
   return (sample) => {
+    // Code problems were run against their tests when generated; that stored verdict decides.
+    if (sample.problem.code) return null;
     const gold = sample.problem.gold;
     if (gold === undefined || gold.trim() === '') return null;
     const kind = sample.problem.answerKind;
@@ -59,6 +61,7 @@ export function createBatchSampleVerifier(
 
 /** Verify a sample's final answer against its problem's gold (null when the problem has no gold answer). */
 export function verifySample(sample: Sample): Verdict | null {
+  if (sample.problem.code) return sample.verdict ?? null;
   const gold = sample.problem.gold;
   if (gold === undefined || gold.trim() === '') return null;
   return verifyAnswer({ gold, pred: sample.trace.answer, kind: sample.problem.answerKind });

@@ -1,9 +1,11 @@
 import { stableId } from '../core/hash.ts';
 import type { Problem } from '../core/problem.ts';
 import type { Trace } from '../core/trace.ts';
+import type { Verdict } from '../core/verdict.ts';
 import { saveEvalReport } from '../store/eval-queries.ts';
 import type { Store } from '../store/store.ts';
 import { loadProblems } from '../tasks/load.ts';
+import { codeVerdictToVerdict, verifyCode } from '../verify/code/verify-code.ts';
 import { verifyAnswer } from '../verify/verify-answer.ts';
 import { VERIFIER_VERSION } from '../verify/version.ts';
 import type { OpenedModel } from './open-model.ts';
@@ -31,8 +33,9 @@ export interface EvaluateOptions {
   onProgress?: (done: number, total: number, phase: string) => void;
 }
 
-/** Verify a reply's answer (never its thinking) against the problem's gold answer. */
-export function checkAnswer(problem: Problem, trace: Trace) {
+/** Verify a reply's answer (never its thinking) against the problem's gold answer, or run its program against the tests. */
+export function checkAnswer(problem: Problem, trace: Trace): Verdict | Promise<Verdict> {
+  if (problem.code) return verifyCode(trace.answer, problem.code).then(codeVerdictToVerdict);
   if (!problem.gold || trace.answer.trim() === '') {
     return {
       correct: false,

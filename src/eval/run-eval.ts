@@ -8,8 +8,7 @@ import type { EvalSampleRow } from '../store/eval-queries.ts';
 import type { EvalSettings } from './report.ts';
 import type { TimedSampleRow } from './slice-metrics.ts';
 
-/** Decides whether a reply answers a problem correctly. */
-/** Checks one reply; asynchronous checkers (the Math-Verify pool) return a promise. */
+/** Decides whether a reply answers a problem correctly; asynchronous checkers (the Math-Verify pool, the code sandbox) return a promise. */
 export type CheckAnswer = (problem: Problem, trace: Trace) => Verdict | Promise<Verdict>;
 
 /** A model that can run many requests in one batch (local GGUF models through the runtime). */

@@ -1,9 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChatRequest } from '../core/chat-model.ts';
 import { ProviderError } from '../core/errors/provider-error.ts';
+import { SetupError } from '../core/errors/setup-error.ts';
 import type { Problem } from '../core/problem.ts';
 import type { Trace } from '../core/trace.ts';
+import type { Verdict } from '../core/verdict.ts';
 import { toProviderError } from '../teachers/provider-errors.ts';
+import { codeVerdictToVerdict, verifyCode } from '../verify/code/verify-code.ts';
 import { verifyAnswer } from '../verify/verify-answer.ts';
 import { backoffDelay, RETRYABLE_KINDS } from './backoff.ts';
 import { buildSample } from './build-sample.ts';
@@ -24,14 +27,17 @@ export interface SampleJob {
   reserved: number;
 }
 
-/** Settle meters and counters for a good reply, verify it and queue the sample for writing. */
-function acceptTrace(
+/**
+ * Settle meters and counters for a good reply, verify it and queue the sample for writing. Code problems run in
+ * the sandbox; a run interrupted during that check writes nothing for the sample (the next run retries it).
+ */
+async function acceptTrace(
   session: GenerationSession,
   job: SampleJob,
   trace: Trace,
   seed: number,
   estimate: number,
-): void {
+): Promise<void> {
   const { stats, settings } = session;
   session.cost.settle(job.reserved, trace.usage);
   job.reserved = 0;
@@ -44,10 +50,12 @@ function acceptTrace(
   stats.tokens.output += trace.usage.output;
   stats.sessionTokens += out;
   const { problem } = job;
-  const verdict =
-    settings.verify && problem.gold !== undefined
-      ? verifyAnswer({ gold: problem.gold, pred: trace.answer, kind: problem.answerKind })
-      : undefined;
+  let verdict: Verdict | undefined;
+  if (settings.verify && problem.code) {
+    verdict = codeVerdictToVerdict(await verifyCode(trace.answer, problem.code, session.signal));
+    if (session.signal?.aborted) return;
+  } else if (settings.verify && problem.gold !== undefined)
+    verdict = verifyAnswer({ gold: problem.gold, pred: trace.answer, kind: problem.answerKind });
   session.writer.add(
     buildSample({
       runId: session.run.id,
@@ -138,10 +146,11 @@ export async function requestSample(session: GenerationSession, job: SampleJob):
       const trace = await session.teacher.generate(request, { signal: requestSignal });
       if (!trace.reasoning && !trace.answer && trace.finishReason !== 'length')
         throw new ProviderError('empty', 'The reply has neither reasoning nor answer');
-      acceptTrace(session, job, trace, seed, estimate);
+      await acceptTrace(session, job, trace, seed, estimate);
       break;
     } catch (error) {
       if (signal?.aborted) break; // interrupted: the next run retries this key
+      if (error instanceof SetupError) throw error; // no code sandbox here: not a provider failure
       const pe = toProviderError(error, requestSignal);
       const retry = RETRYABLE_KINDS.has(pe.kind) && attempt <= settings.maxRetries;
       noteFailure(session, job.key, pe, attempt, retry);

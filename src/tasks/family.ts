@@ -1,3 +1,4 @@
+import type { CodeSpecInput } from '../core/code-spec.ts';
 import type { Rng } from './rng.ts';
 
 /** A built-in problem fully rendered: what the user sees, the reference thinking and the checkable answer. */
@@ -5,8 +6,12 @@ export interface RenderedProblem {
   prompt: string;
   /** Step-by-step reference thinking, one step per line, ending with `So the answer is X.` */
   reasoning: string;
-  /** The gold answer as plain text (what goes inside `\boxed{}`). */
+  /** The gold answer as plain text (what goes inside `\boxed{}`); for code problems, the reference program. */
   gold: string;
+  /** The reference final answer, when it is not `The answer is \boxed{gold}.` (code: a fenced program). */
+  answer?: string;
+  /** Code problems: the tests the reply's program must pass (the problem then has no gold answer). */
+  code?: CodeSpecInput;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { CodeSpecSchema } from '../core/code-spec.ts';
 import { InvalidInputError } from '../core/errors/invalid-input-error.ts';
 import { stableId } from '../core/hash.ts';
 import type { Problem } from '../core/problem.ts';
@@ -59,9 +60,9 @@ export function* generateBuiltin(request: BuiltinRequest): Generator<Problem> {
       id: stableId('builtin', family.name, r.prompt),
       source: { kind: 'builtin', family: family.name, split: request.split, level, seed, index },
       prompt: r.prompt,
-      gold: r.gold,
+      ...(r.code ? { code: CodeSpecSchema.parse(r.code) } : { gold: r.gold }),
       answerKind: family.answerKind,
-      reference: { reasoning: r.reasoning, answer: answerText(r.gold) },
+      reference: { reasoning: r.reasoning, answer: r.answer ?? answerText(r.gold) },
       origin: 'synthetic',
       meta: { canonical: drawn.canonical },
     };

@@ -1,12 +1,13 @@
 import { basename, extname } from 'node:path';
 import { AbortedError } from '../core/errors/aborted-error.ts';
 import type { Problem } from '../core/problem.ts';
+import { readHumanEval } from './datasets/humaneval.ts';
 import { readJsonlRows } from './datasets/jsonl-rows.ts';
 import { readParquetRows } from './datasets/parquet-rows.ts';
 import { rowToProblem } from './datasets/row-to-problem.ts';
 import { SHIPPED_DATASETS } from './datasets/shipped.ts';
 import { generateBuiltin } from './generate.ts';
-import { FAMILIES } from './registry.ts';
+import { BUILTIN_EVAL_FAMILIES } from './registry.ts';
 import { toTaskSpec } from './spec.ts';
 import type { TaskSpec, TaskSpecEntry } from './spec-schema.ts';
 
@@ -33,7 +34,7 @@ async function* loadEntry(entry: TaskSpecEntry, options: LoadProblemsOptions): A
       return;
     }
     case 'builtin-eval': {
-      for (const family of FAMILIES)
+      for (const family of BUILTIN_EVAL_FAMILIES)
         for (let level = 1; level <= family.levels; level++) {
           if (signal?.aborted) throw new AbortedError('Generating problems was interrupted');
           const seed = entry.seed ?? options.seed ?? 0;
@@ -44,6 +45,10 @@ async function* loadEntry(entry: TaskSpecEntry, options: LoadProblemsOptions): A
     case 'shipped': {
       const shipped = SHIPPED_DATASETS[entry.dataset];
       const path = entry.file ?? shipped.path;
+      if (entry.dataset === 'humaneval') {
+        yield* readHumanEval(path, { ...entry, ...(signal ? { signal } : {}) });
+        return;
+      }
       const context = {
         dataset: entry.dataset,
         ...(entry.file ? { file: entry.file } : {}),
@@ -86,7 +91,7 @@ export function specSize(spec: string | TaskSpec | readonly unknown[]): number |
   for (const entry of toTaskSpec(spec).entries) {
     if (entry.kind === 'builtin') total += entry.count;
     else if (entry.kind === 'builtin-eval')
-      total += entry.perLevel * FAMILIES.reduce((sum, f) => sum + f.levels, 0);
+      total += entry.perLevel * BUILTIN_EVAL_FAMILIES.reduce((sum, f) => sum + f.levels, 0);
     else if (entry.kind === 'shipped' && !entry.file)
       total += Math.min(
         entry.count ?? Number.POSITIVE_INFINITY,

@@ -1,5 +1,6 @@
 import { InvalidInputError } from '../core/errors/invalid-input-error.ts';
 import { addFamily } from './families/add.ts';
+import { codeFamily } from './families/code.ts';
 import { exprFamily } from './families/expr.ts';
 import { lettersFamily } from './families/letters.ts';
 import { multiplyFamily } from './families/multiply.ts';
@@ -17,7 +18,11 @@ export const FAMILIES: readonly TaskFamily[] = [
   lettersFamily,
   reverseFamily,
   sortFamily,
+  codeFamily,
 ];
+
+/** The families of the standard `builtin-eval` set (the code family is evaluated on its own: `code:N:eval`). */
+export const BUILTIN_EVAL_FAMILIES: readonly TaskFamily[] = FAMILIES.filter((f) => f !== codeFamily);
 
 const byName = new Map(FAMILIES.map((f) => [f.name, f]));
 

@@ -30,7 +30,7 @@ export const BuiltinEvalEntrySchema = z.object({
   seed: z.number().int().optional(),
 });
 
-/** `gsm8k[:N]` / `math500[:N]` — the shipped slices, or `file=PATH` for a full copy in the same format. */
+/** `gsm8k[:N]` / `math500[:N]` / `humaneval[:N]` — the shipped slices, or `file=PATH` for a full copy in the same format. */
 export const ShippedEntrySchema = z.object({
   kind: z.literal('shipped'),
   dataset: z.enum(SHIPPED_DATASET_NAMES),

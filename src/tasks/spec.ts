@@ -6,7 +6,7 @@ import { type TaskSpec, type TaskSpecEntry, TaskSpecEntrySchema } from './spec-s
 
 const DATASETS: readonly string[] = SHIPPED_DATASET_NAMES;
 const SPEC_HELP =
-  'entries are comma-separated: FAMILY:COUNT:SPLIT[:level=N][:seed=S], gsm8k[:N], math500[:N], builtin-eval[:N], jsonl:PATH[:N][:prompt=F][:gold=F], parquet:PATH[:N]';
+  'entries are comma-separated: FAMILY:COUNT:SPLIT[:level=N][:seed=S], gsm8k[:N], math500[:N], humaneval[:N], builtin-eval[:N], jsonl:PATH[:N][:prompt=F][:gold=F], parquet:PATH[:N]';
 
 function fail(entry: string, message: string, hint = SPEC_HELP): never {
   throw new InvalidInputError(`Task spec entry '${entry}': ${message}`, { hint, field: 'spec' });

@@ -1,6 +1,22 @@
 export { type VerifyBatchOptions, verifyBatch } from './batch.ts';
 export { findBoxed, lastBoxed } from './boxed.ts';
 export { extractChoice } from './choice.ts';
+export { extractProgram, type ProgramExtraction } from './code/extract-program.ts';
+export {
+  DEFAULT_SANDBOX_LIMITS,
+  requireSandbox,
+  runSandboxed,
+  type SandboxLimits,
+  type SandboxResult,
+  sandboxAvailable,
+} from './code/sandbox.ts';
+export {
+  type CodeStatus,
+  type CodeVerdict,
+  codeVerdictToVerdict,
+  verifyCode,
+  verifyProgram,
+} from './code/verify-code.ts';
 export { type CompareOptions, type Comparison, compareAnswers } from './compare.ts';
 export {
   DEFAULT_EXTRACTION_PRIORITY,

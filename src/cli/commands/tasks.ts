@@ -27,12 +27,12 @@ const list = defineCommand({
           [
             `${f.name} — ${f.description}`,
             `  levels: ${f.levelNotes.map((n, i) => `${i + 1}) ${n}`).join('; ')}`,
-            `  example: ${f.example.prompt}  →  ${f.example.gold}`,
+            `  example: ${f.example.prompt}  →  ${f.example.gold || '(checked by running tests)'}`,
           ].join('\n'),
         )
         .join('\n\n')
         .concat(
-          '\n\nDatasets: gsm8k, math500 (shipped 50-row slices), jsonl:PATH, parquet:PATH.\nSpec: FAMILY:COUNT:SPLIT[:level=N][:seed=S], comma-separated.',
+          '\n\nDatasets: gsm8k, math500 (shipped 50-row slices), humaneval (164, code), jsonl:PATH, parquet:PATH.\nSpec: FAMILY:COUNT:SPLIT[:level=N][:seed=S], comma-separated.',
         ),
     );
   },

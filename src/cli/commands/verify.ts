@@ -1,6 +1,7 @@
 import { defineCommand } from 'citty';
 import { InvalidInputError } from '../../core/errors/invalid-input-error.ts';
 import type { Verdict } from '../../core/verdict.ts';
+import { runCodeVerify } from '../../verify/code/cli-verify-code.ts';
 import {
   DEFAULT_VERIFY_TIMEOUT_MS,
   readVerifyPairs,
@@ -112,7 +113,11 @@ export const command = defineCommand({
       type: 'string',
       description: 'JSONL file of {"gold","pred"} lines; one verdict per line, same order',
     },
-    kind: { type: 'string', description: 'math | exact | choice (default math)' },
+    kind: { type: 'string', description: 'math | exact | choice | code (default math)' },
+    tests: {
+      type: 'string',
+      description: 'With --kind code: JSON file of the tests (entryPoint, asserts, check, io, limits)',
+    },
     timeout: {
       type: 'string',
       description: `Time limit per check in ms (default ${DEFAULT_VERIFY_TIMEOUT_MS})`,
@@ -130,9 +135,23 @@ export const command = defineCommand({
     ...jsonArg,
   },
   run: async ({ args }) => {
+    if (args.kind === 'code') {
+      if (args.tests === undefined || args.pred === undefined)
+        throw new InvalidInputError('--kind code needs --tests FILE and --pred REPLY', {
+          hint: 'distill verify --kind code --tests tests.json --pred "$(cat reply.md)"',
+        });
+      const verdict = await runCodeVerify(args.pred, args.tests);
+      emit(
+        args.json,
+        verdict,
+        () => `${verdict.status === 'passed' ? '✓' : '✗'} ${verdict.status} — ${verdict.detail}`,
+      );
+      return;
+    }
+    if (args.tests !== undefined) throw new InvalidInputError('--tests needs --kind code');
     const kindParsed = VerifyKindSchema.safeParse(args.kind ?? 'math');
     if (!kindParsed.success)
-      throw new InvalidInputError(`--kind must be math, exact or choice, got '${args.kind}'`);
+      throw new InvalidInputError(`--kind must be math, exact, choice or code, got '${args.kind}'`);
     const kind = kindParsed.data;
     const timeoutMs = intArg(args.timeout, 'timeout', DEFAULT_VERIFY_TIMEOUT_MS, 1);
     const verifier = verifierName(args.verifier);

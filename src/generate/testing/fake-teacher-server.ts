@@ -24,6 +24,8 @@ export interface FakeTeacherOptions {
   chunkDelayMs?: number;
   /** Usage reported per reply. Defaults to 20 input, 30 reasoning, 10 output. */
   usage?: { input: number; reasoning: number; output: number };
+  /** The answer text for a prompt and seed. Defaults to `The answer is \\boxed{42}.` */
+  answer?: (prompt: string, seed: number | undefined) => string;
 }
 
 export interface FakeTeacherServer extends ReplayServer {
@@ -36,7 +38,11 @@ export interface FakeTeacherServer extends ReplayServer {
 const sse = (o: unknown) => `data: ${JSON.stringify(o)}\n\n`;
 
 /** A DeepSeek-style SSE answer to a chat request: reasoning_content, then a boxed answer, then usage. */
-export function goodReply(req: RecordedRequest, usage = { input: 20, reasoning: 30, output: 10 }): Reply {
+export function goodReply(
+  req: RecordedRequest,
+  usage = { input: 20, reasoning: 30, output: 10 },
+  answer?: (prompt: string, seed: number | undefined) => string,
+): Reply {
   const body = req.body as { messages?: Array<{ content?: string }>; seed?: number };
   const prompt = body.messages?.[0]?.content ?? '';
   const base = { id: 'fake', object: 'chat.completion.chunk', created: 1, model: 'fake-r1' };
@@ -54,7 +60,7 @@ export function goodReply(req: RecordedRequest, usage = { input: 20, reasoning: 
         }),
       ),
       sse(choice({ reasoning_content: ` (seed ${body.seed ?? 'none'})` })),
-      sse(choice({ content: 'The answer is \\boxed{42}.' })),
+      sse(choice({ content: answer ? answer(prompt, body.seed) : 'The answer is \\boxed{42}.' })),
       sse({
         ...choice({}, 'stop'),
         usage: {
@@ -125,7 +131,7 @@ export async function startFakeTeacher(options: FakeTeacherOptions = {}): Promis
       return faultReply(fault);
     }
     answered += 1;
-    const reply = goodReply(req, options.usage);
+    const reply = goodReply(req, options.usage, options.answer);
     return options.chunkDelayMs ? { ...reply, chunkDelayMs: options.chunkDelayMs } : reply;
   });
   const fake = Object.assign(server, { injected, answered: 0 });

@@ -5,6 +5,7 @@ import { stableId } from '../../core/hash.ts';
 import type { Problem } from '../../core/problem.ts';
 import { answerText } from '../family.ts';
 import type { FieldMapping } from '../spec-schema.ts';
+import { codeSpecOfRow } from './code-row.ts';
 import { isGsm8kSolution, parseGsm8kSolution } from './gsm8k-answer.ts';
 
 /** Fields tried, in order, when the mapping does not name one. */
@@ -78,6 +79,8 @@ export function rowToProblem(value: unknown, row: number, context: RowContext): 
       meta[key] = v;
   }
   if (idField) meta.sourceId = idField[1];
+  const code = codeSpecOfRow(record, where);
+  if (code) gold = undefined; // code rows are checked by their tests, never by a gold string
   return {
     id: stableId('dataset', context.dataset, row, prompt[1]),
     source: {
@@ -94,6 +97,7 @@ export function rowToProblem(value: unknown, row: number, context: RowContext): 
       ? { reference: { reasoning, answer: answerText(gold) } }
       : {}),
     origin: context.origin ?? 'human',
+    ...(code ? { code } : {}),
     meta,
   };
 }

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 
 /** The dataset slices shipped with Distill: the one list that task specs, their schema and loaders use. */
-export const SHIPPED_DATASET_NAMES = ['gsm8k', 'math500'] as const;
+export const SHIPPED_DATASET_NAMES = ['gsm8k', 'math500', 'humaneval'] as const;
 export type ShippedDatasetName = (typeof SHIPPED_DATASET_NAMES)[number];
 
 /** A real dataset slice shipped with Distill (see `src/tasks/fixtures/README.md`). */
@@ -34,5 +34,13 @@ export const SHIPPED_DATASETS: Readonly<Record<ShippedDataset['name'], ShippedDa
     licenseSpdx: 'MIT',
     rows: 50,
     description: 'MATH-500 test subset, first 50 rows (competition math, LaTeX answers)',
+  },
+  humaneval: {
+    name: 'humaneval',
+    path: fixture('humaneval/HumanEval.jsonl.gz'),
+    licensePath: fixture('humaneval/LICENSE'),
+    licenseSpdx: 'MIT',
+    rows: 164,
+    description: 'HumanEval, all 164 problems (Python functions checked by unit tests in the code sandbox)',
   },
 };
