@@ -5,6 +5,7 @@ import { STUDENT_CHAT_TEMPLATE, STUDENT_TEMPLATE_ID } from '../core/chat-format.
 import { InvalidInputError } from '../core/errors/invalid-input-error.ts';
 import { NotFoundError } from '../core/errors/not-found-error.ts';
 import { validate } from '../core/validate.ts';
+import { checkTrainableBase } from './gguf-architecture.ts';
 import { initModel } from './init-model.ts';
 import { tokenizeDataset } from './tokenize-dataset.ts';
 import { type TrainOptionsInput, TrainOptionsSchema } from './train-options.ts';
@@ -48,6 +49,7 @@ export function defaultRunDir(out: string): string {
  */
 export async function trainModel(input: TrainOptionsInput, hooks: TrainHooks = {}): Promise<TrainResult> {
   const o = validate(TrainOptionsSchema, input, 'train options');
+  if (o.base && (await stat(resolve(o.base)).catch(() => undefined))) checkTrainableBase(resolve(o.base));
   const out = resolve(o.out);
   const runDir = resolve(o.runDir ?? defaultRunDir(out));
   await mkdir(runDir, { recursive: true });
@@ -63,7 +65,7 @@ export async function trainModel(input: TrainOptionsInput, hooks: TrainHooks = {
   if (o.base) {
     if (!(await stat(base).catch(() => undefined)))
       throw new NotFoundError('model', `no such base model: ${o.base}`, {
-        hint: 'pass an F32/F16/BF16 GGUF',
+        hint: 'pass a GGUF file (F32/F16/BF16 or quantized)',
       });
   } else {
     const haveInit = o.resume && (await stat(base).catch(() => undefined));

@@ -32,7 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     pi.add_argument("--name")
     pi.add_argument("--context-length", type=int, default=1024)
     pi.add_argument("--chat-template-file")
-    pi.add_argument("--arch", default="llama", help="llama (default) or qwen2 (NEOX RoPE, QKV bias, tied embeddings)")
+    pi.add_argument("--init-scale", type=float, default=1.0, help="multiply the init std (parity tests)")
+    pi.add_argument("--arch", default="llama", help="llama (default), qwen2, qwen3 or gemma3: a tiny model with that architecture's features")
     pt = sub.add_parser("train", help="SFT from a worker config JSON")
     pt.add_argument("--config", required=True)
     pl = sub.add_parser("logits", help="next-token logits of a GGUF for token ids (parity checks)")
@@ -52,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
 
             res = init_model(
                 args.preset, args.out, seed=args.seed, chat_template=_template(args), name=args.name,
-                context_length=args.context_length, arch=args.arch,
+                context_length=args.context_length, arch=args.arch, init_scale=args.init_scale,
             )
             protocol.emit("done", **res)
         elif args.cmd == "train":

@@ -22,7 +22,8 @@ from .checkpoint import latest_checkpoint, load_checkpoint, save_checkpoint, upg
 from .config import TrainConfig, load_config
 from .data import Packed, load_dataset, pack, split_docs
 from .errors import WorkerError
-from .gguf_io import load_model, save_model
+from .base_model import load_base
+from .gguf_io import save_model
 from .model import LlamaModel
 from .presets import count_params
 
@@ -128,7 +129,7 @@ def train(cfg: TrainConfig) -> int:
     torch.manual_seed(cfg.seed)
     _Stop.install()
 
-    model, reader = load_model(cfg.base)
+    model, reader, _ = load_base(cfg.base)
     mc = model.config
     ds = load_dataset(cfg.data, mc.vocab_size)
     train_ids, eval_ids = split_docs(ds.n_docs, cfg.evalFraction, cfg.seed)

@@ -1,5 +1,6 @@
 import { defineCommand } from 'citty';
 import { InvalidInputError } from '../../core/errors/invalid-input-error.ts';
+import { describeLoaded } from '../../train/describe-events.ts';
 import { initModel } from '../../train/init-model.ts';
 import { trainModel } from '../../train/train-model.ts';
 import type { WorkerEvent } from '../../train/worker-events.ts';
@@ -23,7 +24,10 @@ export const command = defineCommand({
       description:
         'Fresh model preset: pico (0.11M), nano (0.21M), micro (0.9M), tiny (2.5M), small (6M), base (30M)',
     },
-    base: { type: 'string', description: 'Base GGUF to fine-tune (F32/F16/BF16; llama or qwen2)' },
+    base: {
+      type: 'string',
+      description: 'Base GGUF to fine-tune (any type gguf-py dequantizes; llama, qwen2, qwen3, gemma3)',
+    },
     out: { type: 'string', description: 'Output GGUF', required: true },
     'run-dir': {
       type: 'string',
@@ -91,6 +95,7 @@ export const command = defineCommand({
     const onEvent = (e: WorkerEvent): void => {
       if (e.type === 'phase' && !args.json)
         process.stderr.write(`${e.phase === 'init' ? 'Initialising model' : 'Tokenising data'}…\n`);
+      if (e.type === 'loaded' && !args.json) process.stderr.write(`${describeLoaded(e)}\n`);
       if (e.type === 'start' && typeof e.totalSteps === 'number') {
         progress = new Progress({
           label: 'train',
