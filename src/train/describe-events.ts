@@ -13,3 +13,14 @@ export function describeLoaded(e: WorkerEvent): string {
   const verb = e.quantized ? 'Dequantized' : 'Loaded';
   return `${verb} ${String(e.arch)} base (${list}; ${file.toFixed(1)} MB on disk) into float32: ${mem.toFixed(1)} MB`;
 }
+
+/** One line for the worker's `memory` event: the estimate printed before training. */
+export function describeMemory(e: WorkerEvent): string {
+  const n = (k: string): string => Number(e[k] ?? 0).toLocaleString();
+  return [
+    `Memory estimate on ${String(e.device)}: ${n('totalMb')} MB of ${n('availableMb')} MB free`,
+    `(parameters ${n('params')}, trainable ${n('trainable')}; weights ${n('weightsMb')} MB,`,
+    `gradients + optimizer ${n('optimizerMb')} MB, activations ${n('activationsMb')} MB`,
+    `at ${n('microRows')} × ${n('seqLen')} tokens${e.gradCheckpoint ? ', grad checkpointing' : ''})`,
+  ].join(' ');
+}

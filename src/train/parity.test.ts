@@ -33,14 +33,20 @@ describe('logit parity between PyTorch and llama.cpp after training', () => {
   });
 
   // qwen2 (NEOX RoPE, biases, tied embeddings) is the slower second case: CI runs it with DISTILL_SLOW=1.
-  const archs = process.env.DISTILL_SLOW === '1' ? (['llama', 'qwen2'] as const) : (['llama'] as const);
-  for (const arch of archs) {
-    it(`${arch}: trained GGUF gives the same next-token log-probs (max abs diff < 1e-3)`, {
+  // llama+lora: adapters on every projection, merged at export (the merged GGUF is what llama.cpp runs).
+  const archs =
+    process.env.DISTILL_SLOW === '1'
+      ? (['llama', 'llama+lora', 'qwen2'] as const)
+      : (['llama', 'llama+lora'] as const);
+  for (const variant of archs) {
+    const arch = variant === 'llama+lora' ? 'llama' : variant;
+    const lora = variant === 'llama+lora' ? { loraRank: 4, lr: 3e-2 } : {};
+    it(`${variant}: trained GGUF gives the same next-token log-probs (max abs diff < 1e-3)`, {
       timeout: 600_000,
     }, async () => {
-      const base = join(dir, `${arch}-init.gguf`);
+      const base = join(dir, `${variant}-init.gguf`);
       await initModel({ preset: 'nano', out: base, seed: 5, arch });
-      const out = join(dir, `${arch}-trained.gguf`);
+      const out = join(dir, `${variant}-trained.gguf`);
       const res = await trainModel({
         data,
         base,
@@ -50,6 +56,7 @@ describe('logit parity between PyTorch and llama.cpp after training', () => {
         batchTokens: 1024,
         seqLen: 64,
         threads: 1,
+        ...lora,
       });
       expect(res.steps).toBe(3);
       const text = renderStudentPrompt([{ role: 'user', content: 'What is 47 + 38?' }]);

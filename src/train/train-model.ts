@@ -123,6 +123,11 @@ export async function trainModel(input: TrainOptionsInput, hooks: TrainHooks = {
     threads: o.threads,
     device: o.device,
     resume: o.resume,
+    loraRank: o.loraRank,
+    loraAlpha: o.loraAlpha ?? 2 * o.loraRank,
+    loraDropout: o.loraDropout,
+    loraTargets: o.loraTargets,
+    gradCheckpoint: o.gradCheckpoint,
     chatTemplate: STUDENT_CHAT_TEMPLATE,
     name: o.name ?? basename(out).replace(/\.gguf$/i, ''),
     metadata: {

@@ -9,7 +9,7 @@ export const TrainOptionsSchema = z
     out: z.string().min(1),
     /** Fresh model from a preset (nano, micro, tiny, small, base). Exactly one of preset/base. */
     preset: z.string().optional(),
-    /** Base GGUF (F32/F16/BF16, llama or qwen2) to fine-tune. */
+    /** Base GGUF to fine-tune: F32/F16/BF16 or any type gguf-py dequantizes; llama, qwen2, qwen3 or gemma3. */
     base: z.string().optional(),
     /** Folder for the init model, tokenised data, checkpoints, config and metrics. Defaults to `<out>.run/`. */
     runDir: z.string().optional(),
@@ -49,6 +49,19 @@ export const TrainOptionsSchema = z
     weightDecay: z.number().min(0).default(0.1),
     /** Gradient clipping norm. Defaults to 1. */
     gradClip: z.number().positive().default(1),
+    /** LoRA rank: train low-rank adapters on the projections only, merged into the output. Defaults to 0 (full). */
+    loraRank: z.number().int().min(0).default(0),
+    /** LoRA alpha (update scale alpha/rank). Defaults to 2 × rank. */
+    loraAlpha: z.number().positive().optional(),
+    /** Dropout on the adapters' input. Defaults to 0. */
+    loraDropout: z.number().min(0).lt(1).default(0),
+    /** Which projections get adapters: `attn`, `mlp` or `attn,mlp`. Defaults to `attn,mlp`. */
+    loraTargets: z
+      .string()
+      .regex(/^(attn|mlp)(,(attn|mlp))?$/, 'use attn, mlp or attn,mlp')
+      .default('attn,mlp'),
+    /** Activation checkpointing: recompute each layer in the backward pass (less memory). Defaults to false. */
+    gradCheckpoint: z.boolean().default(false),
   })
   .refine((o) => (o.preset === undefined) !== (o.base === undefined), {
     message: 'pass exactly one of --preset or --base',

@@ -39,6 +39,12 @@ class TrainConfig:
     chatTemplate: str = ""  # written as tokenizer.chat_template (the template the data was rendered with)
     metadata: dict = field(default_factory=dict)
     logSeconds: float = 1.0
+    loraRank: int = 0  # 0 = full fine-tuning
+    loraAlpha: float = 0.0  # 0 = 2 × rank
+    loraDropout: float = 0.0
+    loraTargets: str = "attn,mlp"
+    gradCheckpoint: bool = False
+    memoryLimitMb: int = 0  # 0 = free RAM (CPU) / VRAM (CUDA); tests set it
 
 
 def load_config(path: str) -> TrainConfig:
@@ -56,4 +62,6 @@ def load_config(path: str) -> TrainConfig:
         raise WorkerError("E_BAD_CONFIG", f"bad worker config: {e}") from e
     if cfg.seqLen < 8 or cfg.batchTokens < cfg.seqLen or cfg.lr <= 0:
         raise WorkerError("E_BAD_CONFIG", "need seqLen ≥ 8, batchTokens ≥ seqLen and lr > 0")
+    if cfg.loraRank < 0 or cfg.loraDropout < 0 or cfg.loraDropout >= 1:
+        raise WorkerError("E_BAD_CONFIG", "need loraRank ≥ 0 and 0 ≤ loraDropout < 1")
     return cfg

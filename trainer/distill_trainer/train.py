@@ -26,6 +26,7 @@ from .base_model import load_base
 from .gguf_io import save_model
 from .model import LlamaModel
 from .presets import count_params
+from .student import export_state, prepare_student
 
 
 class _Stop:
@@ -149,10 +150,11 @@ def train(cfg: TrainConfig) -> int:
     warmup = cfg.warmupSteps if cfg.warmupSteps >= 0 else min(100, max(1, total // 20))
     eval_every = cfg.evalEvery if cfg.evalEvery > 0 else max(1, total // 10)
 
+    setup_meta = prepare_student(model, cfg, micro, device)
     model.to(device)
     model.train()
-    decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
-    no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
+    decay = [p for n, p in model.named_parameters() if p.dim() >= 2 and p.requires_grad]
+    no_decay = [p for n, p in model.named_parameters() if p.dim() < 2 and p.requires_grad]
     opt = torch.optim.AdamW(
         [{"params": decay, "weight_decay": cfg.weightDecay}, {"params": no_decay, "weight_decay": 0.0}],
         lr=cfg.lr,
@@ -315,10 +317,14 @@ def train(cfg: TrainConfig) -> int:
             "batch_tokens": rows_per_step * cfg.seqLen,
             "data_sha256": ds.sha256,
             "params": params,
+            **setup_meta,
         }
         if eval_val is not None:
             meta["eval_loss"] = round(eval_val, 6)
-        save_model(cfg.out, model, name=cfg.name, metadata=meta, source=reader, chat_template=cfg.chatTemplate or None)
+        save_model(
+            cfg.out, model, name=cfg.name, metadata=meta, source=reader, chat_template=cfg.chatTemplate or None,
+            state=export_state(model),
+        )
         protocol.emit(
             "done",
             out=cfg.out,

@@ -1,6 +1,6 @@
 import { defineCommand } from 'citty';
 import { InvalidInputError } from '../../core/errors/invalid-input-error.ts';
-import { describeLoaded } from '../../train/describe-events.ts';
+import { describeLoaded, describeMemory } from '../../train/describe-events.ts';
 import { initModel } from '../../train/init-model.ts';
 import { trainModel } from '../../train/train-model.ts';
 import type { WorkerEvent } from '../../train/worker-events.ts';
@@ -67,6 +67,18 @@ export const command = defineCommand({
     nproc: { type: 'string', description: 'Processes under torchrun (DDP); default 1' },
     device: { type: 'string', description: 'auto | cpu | cuda (default auto)' },
     name: { type: 'string', description: 'general.name of the output model' },
+    'lora-rank': {
+      type: 'string',
+      description: 'Train LoRA adapters of this rank (merged into the output); default 0 = full fine-tuning',
+    },
+    'lora-alpha': { type: 'string', description: 'LoRA alpha (default 2 × rank)' },
+    'lora-dropout': { type: 'string', description: 'Dropout on the LoRA input (default 0)' },
+    'lora-targets': { type: 'string', description: 'attn, mlp or attn,mlp (default attn,mlp)' },
+    'grad-checkpoint': {
+      type: 'boolean',
+      description: 'Activation checkpointing: recompute layers in backward, less memory',
+      default: false,
+    },
   },
   run: async ({ args }) => {
     const seed = intArg(args.seed, 'seed', 0);
@@ -96,6 +108,7 @@ export const command = defineCommand({
       if (e.type === 'phase' && !args.json)
         process.stderr.write(`${e.phase === 'init' ? 'Initialising model' : 'Tokenising data'}…\n`);
       if (e.type === 'loaded' && !args.json) process.stderr.write(`${describeLoaded(e)}\n`);
+      if (e.type === 'memory' && !args.json) process.stderr.write(`${describeMemory(e)}\n`);
       if (e.type === 'start' && typeof e.totalSteps === 'number') {
         progress = new Progress({
           label: 'train',
@@ -144,6 +157,11 @@ export const command = defineCommand({
           thinking: args.thinking,
           device,
           ...(args.name ? { name: args.name } : {}),
+          loraRank: int(args['lora-rank'], 'lora-rank'),
+          loraAlpha: num(args['lora-alpha'], 'lora-alpha'),
+          loraDropout: num(args['lora-dropout'], 'lora-dropout'),
+          ...(args['lora-targets'] ? { loraTargets: args['lora-targets'] } : {}),
+          gradCheckpoint: args['grad-checkpoint'],
         },
         { signal, onEvent },
       );
