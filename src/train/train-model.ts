@@ -7,6 +7,7 @@ import { NotFoundError } from '../core/errors/not-found-error.ts';
 import { validate } from '../core/validate.ts';
 import { checkTrainableBase } from './gguf-architecture.ts';
 import { initModel } from './init-model.ts';
+import { filesSha256 } from './provenance.ts';
 import { tokenizeDataset } from './tokenize-dataset.ts';
 import { type TrainOptionsInput, TrainOptionsSchema } from './train-options.ts';
 import { readTrainingRows, resolveDataFiles } from './training-rows.ts';
@@ -133,9 +134,12 @@ export async function trainModel(input: TrainOptionsInput, hooks: TrainHooks = {
     metadata: {
       template_id: STUDENT_TEMPLATE_ID,
       thinking: o.thinking ? 'trained' : 'answer-only',
-      ...(o.preset ? { preset: o.preset } : { base: basename(base) }),
+      ...(o.preset
+        ? { preset: o.preset }
+        : { base: basename(base), base_sha256: await filesSha256([base], hooks.signal) }),
       data_rows: data.docs,
       data_files: files.map((f) => basename(f)).join(','),
+      dataset_sha256: await filesSha256(files, hooks.signal),
     },
   };
   const configPath = join(runDir, 'config.json');

@@ -39,6 +39,10 @@ def main(argv: list[str] | None = None) -> int:
     pl = sub.add_parser("logits", help="next-token logits of a GGUF for token ids (parity checks)")
     pl.add_argument("--model", required=True)
     pl.add_argument("--tokens", required=True, help="comma-separated token ids")
+    pl.add_argument("--argmax", action="store_true", help="print only the argmax token per position")
+    pc = sub.add_parser("convert", help="write a GGUF (any supported type) back as F32: the dequantized model")
+    pc.add_argument("--model", required=True)
+    pc.add_argument("--out", required=True)
     sub.add_parser("presets", help="list presets with parameter counts")
     pb = sub.add_parser("bench", help="training throughput of a preset vs measured matmul GFLOPS")
     pb.add_argument("--preset", required=True)
@@ -63,7 +67,11 @@ def main(argv: list[str] | None = None) -> int:
         elif args.cmd == "logits":
             from .inspect_model import logits_command
 
-            logits_command(args.model, [int(x) for x in args.tokens.split(",") if x])
+            logits_command(args.model, [int(x) for x in args.tokens.split(",") if x], argmax=args.argmax)
+        elif args.cmd == "convert":
+            from .inspect_model import convert_command
+
+            convert_command(args.model, args.out)
         elif args.cmd == "bench":
             from .bench import bench
 

@@ -1,5 +1,6 @@
 import { defineCommand } from 'citty';
 import { InvalidInputError } from '../../core/errors/invalid-input-error.ts';
+import { quantizeModel } from '../../runtime/quantize.ts';
 import { describeLoaded, describeMemory } from '../../train/describe-events.ts';
 import { initModel } from '../../train/init-model.ts';
 import { trainModel } from '../../train/train-model.ts';
@@ -74,6 +75,10 @@ export const command = defineCommand({
     'lora-alpha': { type: 'string', description: 'LoRA alpha (default 2 × rank)' },
     'lora-dropout': { type: 'string', description: 'Dropout on the LoRA input (default 0)' },
     'lora-targets': { type: 'string', description: 'attn, mlp or attn,mlp (default attn,mlp)' },
+    quantize: {
+      type: 'string',
+      description: 'Also write a quantized copy beside --out: q8_0 or q4_k_m (<out>-<type>.gguf)',
+    },
     'grad-checkpoint': {
       type: 'boolean',
       description: 'Activation checkpointing: recompute layers in backward, less memory',
@@ -98,6 +103,11 @@ export const command = defineCommand({
       );
       return;
     }
+    const quantize = args.quantize;
+    if (quantize !== undefined && quantize !== 'q8_0' && quantize !== 'q4_k_m')
+      throw new InvalidInputError(`--quantize must be q8_0 or q4_k_m, got '${quantize}'`, {
+        field: 'quantize',
+      });
     const device = args.device ?? 'auto';
     if (device !== 'auto' && device !== 'cpu' && device !== 'cuda')
       throw new InvalidInputError(`--device must be auto, cpu or cuda, got '${device}'`);
@@ -166,9 +176,18 @@ export const command = defineCommand({
         { signal, onEvent },
       );
       progress?.stop();
-      emit(args.json, res, () =>
+      const quantized = quantize
+        ? await quantizeModel(res.out, res.out.replace(/(\.gguf)?$/i, `-${quantize}.gguf`), {
+            type: quantize,
+            signal,
+          })
+        : undefined;
+      emit(args.json, { ...res, ...(quantized ? { quantized: quantized.output } : {}) }, () =>
         [
           `Wrote ${res.out} (${res.params.toLocaleString()} params) after ${res.steps} steps in ${res.seconds}s`,
+          ...(quantized
+            ? [`  ${quantize}: ${quantized.output} (${(quantized.outputBytes / 1048576).toFixed(1)} MB)`]
+            : []),
           `  train loss ${res.loss?.toFixed(4) ?? '?'}${res.evalLoss !== null ? `, eval loss ${res.evalLoss.toFixed(4)}` : ''}; ${res.tokens.toLocaleString()} tokens`,
           `  metrics: ${res.metrics}`,
         ].join('\n'),

@@ -61,3 +61,49 @@ export function argmax(row: number[]): number {
   for (let i = 1; i < row.length; i++) if ((row[i] ?? -Infinity) > (row[best] ?? -Infinity)) best = i;
   return best;
 }
+
+/**
+ * Greedy continuation from llama.cpp: `steps` tokens after `text` (temperature 0), one decode per token.
+ * Returns the prompt tokens and the generated ones.
+ */
+export async function llamaGreedy(
+  modelPath: string,
+  text: string,
+  steps: number,
+): Promise<{ prompt: number[]; generated: number[] }> {
+  const llama = await getLlama({ gpu: false });
+  const model = await llama.loadModel({ modelPath });
+  try {
+    const prompt = model.tokenize(text, true) as number[];
+    const ctx = await model.createContext({
+      contextSize: 512,
+      threads: 2,
+      flashAttention: false,
+      experimentalKvCacheKeyType: 'F32',
+      experimentalKvCacheValueType: 'F32',
+    });
+    const seq = ctx.getSequence();
+    const next = { generateNext: { token: true, options: { temperature: 0 } } };
+    const generated: number[] = [];
+    let input: number[] = prompt;
+    for (let i = 0; i < steps; i++) {
+      const res = await seq.controlledEvaluate(
+        input.map((t, j) => (j === input.length - 1 ? [t as Token, next] : (t as Token))),
+      );
+      const tok = res.at(-1)?.next?.token;
+      if (tok === undefined || tok === null) break;
+      generated.push(tok);
+      input = [tok];
+    }
+    await ctx.dispose();
+    return { prompt, generated };
+  } finally {
+    await model.dispose();
+  }
+}
+
+/** PyTorch's argmax next token at every position of `tokens` (teacher-forced greedy check). */
+export async function torchArgmax(model: string, tokens: number[]): Promise<number[]> {
+  const { done } = await runWorker(['logits', '--model', model, '--tokens', tokens.join(','), '--argmax']);
+  return done.argmax as number[];
+}
