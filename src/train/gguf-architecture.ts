@@ -1,7 +1,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { InvalidInputError } from '../core/errors/invalid-input-error.ts';
 
-/** Architectures the PyTorch worker trains (trainer/distill_trainer/arch); kept equal by arch-check.test.ts. */
+/** Architectures the PyTorch worker trains (trainer/distill_trainer/arch); kept equal by gguf-architecture.test.ts. */
 export const TRAINABLE_ARCHS = ['llama', 'qwen2', 'qwen3', 'gemma3'] as const;
 
 const SCALAR_BYTES: Record<number, number> = {
