@@ -17,7 +17,8 @@ import { argmax, llamaLogProbs, maxAbsDiff, torchLogProbs } from './testing/logi
  * agree to ~2e-6 at ×4; gemma3 stays at ×2 because llama.cpp's CPU GELU reads an fp16 lookup table (at ×6 it
  * differs by 1.5e-3, 5.5e-4 when PyTorch emulates the table; 1.1e-3 at ×4).
  */
-const SCALE = { llama: 4, qwen2: 4, qwen3: 4, gemma3: 2 } as const;
+const SCALE = { llama: 4, 'llama-3': 4, qwen2: 4, qwen3: 4, gemma3: 2 } as const;
+type Variant = keyof typeof SCALE;
 
 function meanSpread(rows: number[][]): number {
   return rows.reduce((s, r) => s + Math.max(...r) - Math.min(...r), 0) / rows.length;
@@ -32,15 +33,19 @@ describe('logit parity per architecture (tiny random F32 GGUF, PyTorch vs llama.
     await rm(dir, { recursive: true, force: true });
   });
 
-  for (const arch of (process.env.ARCHS?.split(',') ?? ['llama', 'qwen2', 'qwen3', 'gemma3']) as (
-    | 'llama'
-    | 'qwen2'
-    | 'qwen3'
-    | 'gemma3'
-  )[]) {
-    it(`${arch}: max abs diff ≤ 1e-3, same argmax at every position`, { timeout: 300_000 }, async () => {
-      const model = join(dir, `${arch}.gguf`);
-      await initModel({ preset: 'nano', out: model, seed: 11, arch, initScale: SCALE[arch] });
+  // llama-3: llama with a `rope_freqs` tensor (per-frequency factors) and linear RoPE scaling ×2
+  for (const variant of (process.env.ARCHS?.split(',') ?? Object.keys(SCALE)) as Variant[]) {
+    const arch = variant === 'llama-3' ? 'llama' : variant;
+    it(`${variant}: max abs diff ≤ 1e-3, same argmax at every position`, { timeout: 300_000 }, async () => {
+      const model = join(dir, `${variant}.gguf`);
+      await initModel({
+        preset: 'nano',
+        out: model,
+        seed: 11,
+        arch,
+        initScale: SCALE[variant],
+        ropeFreqs: variant === 'llama-3',
+      });
       const text = `${renderStudentPrompt([{ role: 'user', content: 'What is 47 + 38?' }])}47 + 38 = 85.`;
       const fromLlama = await llamaLogProbs(model, text);
       expect(fromLlama.tokens.length).toBeGreaterThan(24);
@@ -49,7 +54,7 @@ describe('logit parity per architecture (tiny random F32 GGUF, PyTorch vs llama.
       expect(meanSpread(fromTorch)).toBeGreaterThan(1.5);
       const diff = maxAbsDiff(fromTorch, fromLlama.logProbs);
       console.log(
-        `${arch}: max abs diff ${diff.toExponential(2)}, spread ${meanSpread(fromTorch).toFixed(1)}`,
+        `${variant}: max abs diff ${diff.toExponential(2)}, spread ${meanSpread(fromTorch).toFixed(1)}`,
       );
       expect(diff).toBeLessThanOrEqual(1e-3);
       expect(fromTorch.map(argmax)).toEqual(fromLlama.logProbs.map(argmax));

@@ -21,6 +21,8 @@ export interface InitModelOptions {
   arch?: 'llama' | 'qwen2' | 'qwen3' | 'gemma3';
   /** Multiplies the init std (parity tests use > 1 so logits spread). Defaults to 1. */
   initScale?: number;
+  /** Llama-3-style `rope_freqs` factors plus linear RoPE scaling ×2 (parity tests). Defaults to false. */
+  ropeFreqs?: boolean;
   venv?: VenvOptions;
   signal?: AbortSignal;
 }
@@ -60,6 +62,7 @@ export async function initModel(options: InitModelOptions): Promise<InitModelRes
     if (options.name) args.push('--name', options.name);
     if (options.arch) args.push('--arch', options.arch);
     if (options.initScale !== undefined) args.push('--init-scale', String(options.initScale));
+    if (options.ropeFreqs) args.push('--rope-freqs');
     const { done } = await runWorker(args, {
       ...(options.venv ? { venv: options.venv } : {}),
       ...(options.signal ? { signal: options.signal } : {}),

@@ -33,7 +33,12 @@ def main(argv: list[str] | None = None) -> int:
     pi.add_argument("--context-length", type=int, default=1024)
     pi.add_argument("--chat-template-file")
     pi.add_argument("--init-scale", type=float, default=1.0, help="multiply the init std (parity tests)")
-    pi.add_argument("--arch", default="llama", help="llama (default), qwen2, qwen3 or gemma3: a tiny model with that architecture's features")
+    pi.add_argument("--rope-freqs", action="store_true", help="Llama-3-style rope_freqs + linear scaling (tests)")
+    pi.add_argument(
+        "--arch",
+        default="llama",
+        help="llama (default), qwen2, qwen3 or gemma3: a tiny model with that architecture's features",
+    )
     pt = sub.add_parser("train", help="SFT from a worker config JSON")
     pt.add_argument("--config", required=True)
     pl = sub.add_parser("logits", help="next-token logits of a GGUF for token ids (parity checks)")
@@ -56,8 +61,15 @@ def main(argv: list[str] | None = None) -> int:
             from .init_model import init_model
 
             res = init_model(
-                args.preset, args.out, seed=args.seed, chat_template=_template(args), name=args.name,
-                context_length=args.context_length, arch=args.arch, init_scale=args.init_scale,
+                args.preset,
+                args.out,
+                seed=args.seed,
+                chat_template=_template(args),
+                name=args.name,
+                context_length=args.context_length,
+                arch=args.arch,
+                init_scale=args.init_scale,
+                rope_freqs=args.rope_freqs,
             )
             protocol.emit("done", **res)
         elif args.cmd == "train":

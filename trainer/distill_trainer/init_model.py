@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from . import __version__
 from .errors import WorkerError
-from .presets import PRESETS, count_params, preset_config
+from .presets import PRESETS, count_params, preset_config, with_overrides
 from .vocab import build_char_vocab
 
 
 def init_model(
-    preset: str, out: str, *, seed: int = 0, chat_template: str, name: str | None = None, context_length: int = 1024,
+    preset: str,
+    out: str,
+    *,
+    seed: int = 0,
+    chat_template: str,
+    name: str | None = None,
+    context_length: int = 1024,
     arch: str = "llama",
     init_scale: float = 1.0,
+    rope_freqs: bool = False,
 ) -> dict:
     if preset not in PRESETS:
         raise WorkerError(
@@ -29,9 +36,14 @@ def init_model(
             "E_BAD_CONFIG", f"unknown architecture '{arch}'", f"use one of: {', '.join(SUPPORTED_ARCHS)}", exit_code=2
         )
     config = fresh_config(preset_config(preset, len(vocab), context_length), arch)
+    if rope_freqs:  # Llama-3-style: per-frequency factors (a `rope_freqs` tensor) plus linear scaling ×2
+        config = with_overrides(config, rope_freq_factors=True, rope_scale=2.0)
     torch.manual_seed(seed)
     model = LlamaModel(config)
     model.init_weights(seed, init_scale)
+    if rope_freqs:
+        with torch.no_grad():  # low frequencies slowed down up to 8×, as Llama-3.1's factors do
+            model.rope_freqs.copy_(torch.logspace(0, 3, config.head_dim // 2, base=2.0))
     # non-zero biases and non-unit norms, so parity checks exercise them (presets keep the plain llama init)
     g = torch.Generator().manual_seed(seed + 1)
     with torch.no_grad():

@@ -147,3 +147,23 @@ def test_fresh_configs_turn_on_each_architectures_features() -> None:
     assert fresh_config(base, "qwen2").qkv_bias
     sd = state_to_gguf(LlamaModel(g3))
     assert "blk.0.post_ffw_norm.weight" in sd and "blk.2.attn_k_norm.weight" in sd and "output.weight" not in sd
+
+
+def test_llama3_rope_freqs_and_linear_scaling_roundtrip_and_matter(tmp_path: Path, template: str) -> None:
+    from dataclasses import replace
+
+    out = tmp_path / "l3.gguf"
+    init_model("nano", str(out), seed=3, chat_template=template, init_scale=3, rope_freqs=True)
+    m, r = load_model(out)
+    assert m.config.rope_freq_factors and m.config.rope_scale == 2.0
+    assert "rope_freqs.weight" in {t.name for t in r.tensors}
+    assert m.rope_freqs[-1] == 8.0
+    x = torch.randint(0, m.config.vocab_size, (1, 30))
+    m.eval()
+    with torch.no_grad():
+        ref = m(x)
+        for change in ({"rope_freq_factors": False}, {"rope_scale": 1.0}):
+            other = LlamaModel(replace(m.config, **change))
+            other.load_state_dict({k: v for k, v in m.state_dict().items() if k in other.state_dict()})
+            other.eval()
+            assert (other(x) - ref).abs().max() > 1e-3, change
