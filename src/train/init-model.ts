@@ -17,8 +17,12 @@ export interface InitModelOptions {
   name?: string;
   /** `<arch>.context_length` written to the GGUF. Defaults to 1024. */
   contextLength?: number;
-  /** `llama` (default) or `qwen2` (NEOX RoPE, Q/K/V biases, tied embeddings). Defaults to `llama`. */
-  arch?: 'llama' | 'qwen2';
+  /** `llama`, `qwen2` (Q/K/V biases), `qwen3` (Q/K norm) or `gemma3` (sliding window…). Defaults to `llama`. */
+  arch?: 'llama' | 'qwen2' | 'qwen3' | 'gemma3';
+  /** Multiplies the init std (parity tests use > 1 so logits spread). Defaults to 1. */
+  initScale?: number;
+  /** Llama-3-style `rope_freqs` factors plus linear RoPE scaling ×2 (parity tests). Defaults to false. */
+  ropeFreqs?: boolean;
   venv?: VenvOptions;
   signal?: AbortSignal;
 }
@@ -57,6 +61,8 @@ export async function initModel(options: InitModelOptions): Promise<InitModelRes
     );
     if (options.name) args.push('--name', options.name);
     if (options.arch) args.push('--arch', options.arch);
+    if (options.initScale !== undefined) args.push('--init-scale', String(options.initScale));
+    if (options.ropeFreqs) args.push('--rope-freqs');
     const { done } = await runWorker(args, {
       ...(options.venv ? { venv: options.venv } : {}),
       ...(options.signal ? { signal: options.signal } : {}),

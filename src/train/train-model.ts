@@ -4,7 +4,9 @@ import { basename, join, resolve } from 'node:path';
 import { STUDENT_CHAT_TEMPLATE, STUDENT_TEMPLATE_ID } from '../core/chat-format.ts';
 import { InvalidInputError } from '../core/errors/invalid-input-error.ts';
 import { NotFoundError } from '../core/errors/not-found-error.ts';
+import { filesSha256 } from '../core/hash.ts';
 import { validate } from '../core/validate.ts';
+import { checkTrainableBase } from './gguf-architecture.ts';
 import { initModel } from './init-model.ts';
 import { runOnPolicy } from './kd/on-policy.ts';
 import { prepareKd } from './kd/prepare-kd.ts';
@@ -94,7 +96,10 @@ export async function prepareTraining(
 
   // 1. Check every input before writing anything.
   if (o.base && !(await stat(resolve(o.base)).catch(() => undefined)))
-    throw new NotFoundError('model', `no such base model: ${o.base}`, { hint: 'pass an F32/F16/BF16 GGUF' });
+    throw new NotFoundError('model', `no such base model: ${o.base}`, {
+      hint: 'pass a GGUF file (F32/F16/BF16 or quantized)',
+    });
+  if (o.base) checkTrainableBase(resolve(o.base));
   const files = await resolveDataFiles(o.data);
   let rows = 0;
   for await (const _ of readTrainingRows(files, hooks.signal)) rows += 1;
@@ -188,15 +193,23 @@ export async function prepareTraining(
       threads: o.threads,
       device: o.device,
       resume: o.resume,
+      loraRank: o.loraRank,
+      loraAlpha: o.loraAlpha ?? 2 * o.loraRank,
+      loraDropout: o.loraDropout,
+      loraTargets: o.loraTargets,
+      gradCheckpoint: o.gradCheckpoint,
       ...kd.config,
       chatTemplate: STUDENT_CHAT_TEMPLATE,
       name: o.name ?? basename(out).replace(/\.gguf$/i, ''),
       metadata: {
         template_id: STUDENT_TEMPLATE_ID,
         thinking: o.thinking ? 'trained' : 'answer-only',
-        ...(o.preset ? { preset: o.preset } : { base: basename(base) }),
+        ...(o.preset
+          ? { preset: o.preset }
+          : { base: basename(base), base_sha256: await filesSha256([base], hooks.signal) }),
         data_rows: data.docs,
         data_files: files.map((f) => basename(f)).join(','),
+        dataset_sha256: await filesSha256(files, hooks.signal),
         ...kd.metadata,
       },
     };

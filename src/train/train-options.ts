@@ -13,7 +13,7 @@ export const TrainOptionsSchema = z
     out: z.string().min(1),
     /** Fresh model from a preset (nano, micro, tiny, small, base). Exactly one of preset/base. */
     preset: z.string().optional(),
-    /** Base GGUF (F32/F16/BF16, llama or qwen2) to fine-tune. */
+    /** Base GGUF to fine-tune: F32/F16/BF16 or any type gguf-py dequantizes; llama, qwen2, qwen3 or gemma3. */
     base: z.string().optional(),
     /** Folder for the init model, tokenised data, checkpoints, config and metrics. Defaults to `<out>.run/`. */
     runDir: z.string().optional(),
@@ -78,6 +78,19 @@ export const TrainOptionsSchema = z
     kdMaxTokens: z.number().int().positive().default(256),
     /** Internal: the data already holds one on-policy round's rows (set by the on-policy driver). */
     kdRound: z.boolean().default(false),
+    /** LoRA rank: train low-rank adapters on the projections only, merged into the output. Defaults to 0 (full). */
+    loraRank: z.number().int().min(0).default(0),
+    /** LoRA alpha (update scale alpha/rank). Defaults to 2 × rank. */
+    loraAlpha: z.number().positive().optional(),
+    /** Dropout on the adapters' input. Defaults to 0. */
+    loraDropout: z.number().min(0).lt(1).default(0),
+    /** Which projections get adapters: `attn`, `mlp` or `attn,mlp`. Defaults to `attn,mlp`. */
+    loraTargets: z
+      .string()
+      .regex(/^(attn|mlp)(,(attn|mlp))?$/, 'use attn, mlp or attn,mlp')
+      .default('attn,mlp'),
+    /** Activation checkpointing: recompute each layer in the backward pass (less memory). Defaults to false. */
+    gradCheckpoint: z.boolean().default(false),
   })
   .refine((o) => (o.preset === undefined) !== (o.base === undefined), {
     message: 'pass exactly one of --preset or --base',

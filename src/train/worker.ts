@@ -30,7 +30,15 @@ export interface WorkerResult {
   done: WorkerEvent;
 }
 
-const INPUT_CODES = new Set(['E_UNKNOWN_PRESET', 'E_BAD_CONFIG', 'E_BAD_DATA', 'E_NO_CHECKPOINT']);
+const INPUT_CODES = new Set([
+  'E_UNKNOWN_PRESET',
+  'E_BAD_CONFIG',
+  'E_BAD_DATA',
+  'E_NO_CHECKPOINT',
+  'E_UNSUPPORTED_ARCH',
+  'E_UNSUPPORTED_TYPE',
+  'E_BAD_GGUF',
+]);
 
 function toError(event: { code: string; message: string; hint?: string | undefined }): DistillError {
   const opts = { code: event.code, ...(event.hint ? { hint: event.hint } : {}) };

@@ -32,12 +32,22 @@ def main(argv: list[str] | None = None) -> int:
     pi.add_argument("--name")
     pi.add_argument("--context-length", type=int, default=1024)
     pi.add_argument("--chat-template-file")
-    pi.add_argument("--arch", default="llama", help="llama (default) or qwen2 (NEOX RoPE, QKV bias, tied embeddings)")
+    pi.add_argument("--init-scale", type=float, default=1.0, help="multiply the init std (parity tests)")
+    pi.add_argument("--rope-freqs", action="store_true", help="Llama-3-style rope_freqs + linear scaling (tests)")
+    pi.add_argument(
+        "--arch",
+        default="llama",
+        help="llama (default), qwen2, qwen3 or gemma3: a tiny model with that architecture's features",
+    )
     pt = sub.add_parser("train", help="SFT from a worker config JSON")
     pt.add_argument("--config", required=True)
     pl = sub.add_parser("logits", help="next-token logits of a GGUF for token ids (parity checks)")
     pl.add_argument("--model", required=True)
     pl.add_argument("--tokens", required=True, help="comma-separated token ids")
+    pl.add_argument("--argmax", action="store_true", help="print only the argmax token per position")
+    pc = sub.add_parser("convert", help="write a GGUF (any supported type) back as F32: the dequantized model")
+    pc.add_argument("--model", required=True)
+    pc.add_argument("--out", required=True)
     sub.add_parser("presets", help="list presets with parameter counts")
     pb = sub.add_parser("bench", help="training throughput of a preset vs measured matmul GFLOPS")
     pb.add_argument("--preset", required=True)
@@ -58,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
                 name=args.name,
                 context_length=args.context_length,
                 arch=args.arch,
+                init_scale=args.init_scale,
+                rope_freqs=args.rope_freqs,
             )
             protocol.emit("done", **res)
         elif args.cmd == "train":
@@ -67,7 +79,11 @@ def main(argv: list[str] | None = None) -> int:
         elif args.cmd == "logits":
             from .inspect_model import logits_command
 
-            logits_command(args.model, [int(x) for x in args.tokens.split(",") if x])
+            logits_command(args.model, [int(x) for x in args.tokens.split(",") if x], argmax=args.argmax)
+        elif args.cmd == "convert":
+            from .inspect_model import convert_command
+
+            convert_command(args.model, args.out)
         elif args.cmd == "bench":
             from .bench import bench
 

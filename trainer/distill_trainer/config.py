@@ -45,6 +45,12 @@ class TrainConfig:
     kdTemperature: float = 1.0
     kdBeta: float = 1.0  # generalized JSD: 0 = forward KL, 1 = reverse KL (on-policy)
     kdLambda: float = 1.0  # share of on-policy batches
+    loraRank: int = 0  # 0 = full fine-tuning
+    loraAlpha: float = 0.0  # 0 = 2 x rank
+    loraDropout: float = 0.0
+    loraTargets: str = "attn,mlp"
+    gradCheckpoint: bool = False
+    memoryLimitMb: int = 0  # 0 = free RAM (CPU) / VRAM (CUDA); tests set it
 
 
 def load_config(path: str) -> TrainConfig:
@@ -65,4 +71,6 @@ def load_config(path: str) -> TrainConfig:
         raise WorkerError("E_BAD_CONFIG", f"kd must be sft, forward-kl or on-policy (with kdScores), got {cfg.kd!r}")
     if cfg.seqLen < 8 or cfg.batchTokens < cfg.seqLen or cfg.lr <= 0:
         raise WorkerError("E_BAD_CONFIG", "need seqLen ≥ 8, batchTokens ≥ seqLen and lr > 0")
+    if cfg.loraRank < 0 or cfg.loraDropout < 0 or cfg.loraDropout >= 1:
+        raise WorkerError("E_BAD_CONFIG", "need loraRank ≥ 0 and 0 ≤ loraDropout < 1")
     return cfg

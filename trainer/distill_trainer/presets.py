@@ -26,10 +26,34 @@ class ModelConfig:
     arch: str = "llama"
     tie_embeddings: bool = False
     qkv_bias: bool = False
+    # Second-wave architecture features (arch/*.py reads them from GGUF keys); the defaults are plain llama.
+    key_length: int = 0  # per-head Q/K/V size; 0 = dim // n_heads
+    qk_norm: bool = False  # per-head RMSNorm on Q and K before RoPE (qwen3, gemma3)
+    post_norms: bool = False  # RMSNorm on the attention and FFN outputs before the residual add (gemma3)
+    embed_scale: bool = False  # token embeddings x sqrt(dim) (gemma3)
+    ffn_act: str = "silu"  # silu | gelu_tanh (gated either way)
+    attn_scale: float = 0.0  # softmax scale; 0 = 1/sqrt(head_dim)
+    rope_scale: float = 1.0  # linear RoPE scaling factor (positions ÷ factor); global layers only
+    rope_freq_factors: bool = False  # Llama-3 `rope_freqs` tensor divides each frequency
+    sliding_window: int = 0  # 0 = every layer attends globally
+    swa_pattern: int = 0  # every swa_pattern-th layer is global, the rest slide (llama.cpp's pattern rule)
+    rope_theta_swa: float = 10000.0  # RoPE base of sliding-window layers
+    logit_softcap: float = 0.0
 
     @property
     def head_dim(self) -> int:
-        return self.dim // self.n_heads
+        return self.key_length or self.dim // self.n_heads
+
+    @property
+    def rope_neox(self) -> bool:
+        """llama rotates adjacent pairs (GGUF stores Q/K permuted for it); qwen2/qwen3/gemma3 rotate halves."""
+        return self.arch != "llama"
+
+    def is_swa(self, layer: int) -> bool:
+        if self.sliding_window <= 0:
+            return False
+        p = self.swa_pattern
+        return p == 0 or layer % p < p - 1
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -58,10 +82,13 @@ def with_overrides(config: ModelConfig, **kw) -> ModelConfig:
 
 def count_params(config: ModelConfig) -> int:
     d, hd = config.dim, config.head_dim
-    attn = d * d * 2 + d * config.n_kv_heads * hd * 2
+    q = config.n_heads * hd
+    attn = d * q * 2 + d * config.n_kv_heads * hd * 2
     if config.qkv_bias:
-        attn += d + 2 * config.n_kv_heads * hd
+        attn += q + 2 * config.n_kv_heads * hd
+    if config.qk_norm:
+        attn += 2 * hd
     ffn = 3 * d * config.ffn_dim
-    per_layer = attn + ffn + 2 * d
+    per_layer = attn + ffn + (4 if config.post_norms else 2) * d
     emb = config.vocab_size * d * (1 if config.tie_embeddings else 2)
     return config.n_layers * per_layer + emb + d

@@ -20,15 +20,17 @@ import torch.nn.functional as F
 from gguf import GGUFReader
 
 from . import __version__, protocol
+from .base_model import load_base
 from .checkpoint import latest_checkpoint, load_checkpoint, save_checkpoint, upgrade_model_state
 from .config import TrainConfig, load_config
 from .data import Dataset, Packed, load_dataset, pack, split_docs
 from .determinism import make_deterministic
 from .errors import WorkerError
-from .gguf_io import load_model, save_model
+from .gguf_io import save_model
 from .kd_data import KdScores, load_kd
 from .model import LlamaModel
 from .presets import count_params
+from .student import export_state, prepare_student
 
 
 class _Stop:
@@ -220,8 +222,8 @@ def _plan(cfg: TrainConfig, n_rows: int, world: int) -> _Plan:
 
 def _optimizer(model: LlamaModel, cfg: TrainConfig) -> torch.optim.AdamW:
     """AdamW with weight decay on matrices only (not on norms)."""
-    decay = [p for _, p in model.named_parameters() if p.dim() >= 2]
-    no_decay = [p for _, p in model.named_parameters() if p.dim() < 2]
+    decay = [p for _, p in model.named_parameters() if p.dim() >= 2 and p.requires_grad]
+    no_decay = [p for _, p in model.named_parameters() if p.dim() < 2 and p.requires_grad]
     return torch.optim.AdamW(
         [{"params": decay, "weight_decay": cfg.weightDecay}, {"params": no_decay, "weight_decay": 0.0}],
         lr=cfg.lr,
@@ -379,6 +381,7 @@ def _finish(
     progress: _Progress,
     params: int,
     threads: int,
+    setup_meta: dict,
 ) -> None:
     """Rank 0: the final checkpoint, then the GGUF with the training metadata, then ``done``."""
     total = plan.total
@@ -397,10 +400,19 @@ def _finish(
         "data_sha256": data.ds.sha256,
         "params": params,
         "threads": threads,
+        **setup_meta,
     }
     if eval_val is not None:
         meta["eval_loss"] = round(eval_val, 6)
-    save_model(cfg.out, model, name=cfg.name, metadata=meta, source=reader, chat_template=cfg.chatTemplate or None)
+    save_model(
+        cfg.out,
+        model,
+        name=cfg.name,
+        metadata=meta,
+        source=reader,
+        chat_template=cfg.chatTemplate or None,
+        state=export_state(model),
+    )
     protocol.emit(
         "done",
         out=cfg.out,
@@ -415,9 +427,10 @@ def _finish(
 
 def train(cfg: TrainConfig) -> int:
     procs = _setup_processes(cfg)
-    model, reader = load_model(cfg.base)
+    model, reader, _ = load_base(cfg.base)
     data = _load_data(cfg, model.config.vocab_size)
     plan = _plan(cfg, len(data.train_p), procs.world)
+    setup_meta = prepare_student(model, cfg, plan.micro, procs.device)
     model.to(procs.device)
     model.train()
     opt = _optimizer(model, cfg)
@@ -431,7 +444,7 @@ def train(cfg: TrainConfig) -> int:
     progress = _Progress(start_step=start_step, parent=os.getppid())
     _run_steps(cfg, model, ddp_model, opt, data, plan, procs, progress)
     if procs.rank == 0:
-        _finish(cfg, model, reader, opt, data, plan, progress, params, procs.threads)
+        _finish(cfg, model, reader, opt, data, plan, progress, params, procs.threads, setup_meta)
     if procs.distributed:
         dist.barrier()
         dist.destroy_process_group()

@@ -1,5 +1,7 @@
 import { defineCommand } from 'citty';
 import { InvalidInputError } from '../../core/errors/invalid-input-error.ts';
+import { quantizeModel } from '../../runtime/quantize.ts';
+import { describeLoaded, describeMemory } from '../../train/describe-events.ts';
 import { initModel } from '../../train/init-model.ts';
 import { trainModel } from '../../train/train-model.ts';
 import { KD_MODES, type KdMode } from '../../train/train-options.ts';
@@ -24,7 +26,10 @@ export const command = defineCommand({
       description:
         'Fresh model preset: pico (0.11M), nano (0.21M), micro (0.9M), tiny (2.5M), small (6M), base (30M)',
     },
-    base: { type: 'string', description: 'Base GGUF to fine-tune (F32/F16/BF16; llama or qwen2)' },
+    base: {
+      type: 'string',
+      description: 'Base GGUF to fine-tune (any type gguf-py dequantizes; llama, qwen2, qwen3, gemma3)',
+    },
     out: { type: 'string', description: 'Output GGUF', required: true },
     'run-dir': {
       type: 'string',
@@ -93,6 +98,22 @@ export const command = defineCommand({
       description: 'On-policy: prompts the student answers per round (default 64)',
     },
     'kd-max-tokens': { type: 'string', description: 'On-policy: longest student sample (default 256)' },
+    'lora-rank': {
+      type: 'string',
+      description: 'Train LoRA adapters of this rank (merged into the output); default 0 = full fine-tuning',
+    },
+    'lora-alpha': { type: 'string', description: 'LoRA alpha (default 2 × rank)' },
+    'lora-dropout': { type: 'string', description: 'Dropout on the LoRA input (default 0)' },
+    'lora-targets': { type: 'string', description: 'attn, mlp or attn,mlp (default attn,mlp)' },
+    quantize: {
+      type: 'string',
+      description: 'Also write a quantized copy beside --out: q8_0 or q4_k_m (<out>-<type>.gguf)',
+    },
+    'grad-checkpoint': {
+      type: 'boolean',
+      description: 'Activation checkpointing: recompute layers in backward, less memory',
+      default: false,
+    },
   },
   run: async ({ args }) => {
     const seed = intArg(args.seed, 'seed', 0);
@@ -113,6 +134,11 @@ export const command = defineCommand({
       );
       return;
     }
+    const quantize = args.quantize;
+    if (quantize !== undefined && quantize !== 'q8_0' && quantize !== 'q4_k_m')
+      throw new InvalidInputError(`--quantize must be q8_0 or q4_k_m, got '${quantize}'`, {
+        field: 'quantize',
+      });
     const device = args.device ?? 'auto';
     if (device !== 'auto' && device !== 'cpu' && device !== 'cuda')
       throw new InvalidInputError(`--device must be auto, cpu or cuda, got '${device}'`);
@@ -135,6 +161,9 @@ export const command = defineCommand({
         process.stderr.write(
           `On-policy round ${String(e.round)}/${String(e.rounds)}: ${String(e.onPolicyRows)} student samples in ${Number(e.sampleSeconds).toFixed(1)}s\n`,
         );
+      process.stderr.write(`${e.phase === 'init' ? 'Initialising model' : 'Tokenising data'}…\n`);
+      if (e.type === 'loaded' && !args.json) process.stderr.write(`${describeLoaded(e)}\n`);
+      if (e.type === 'memory' && !args.json) process.stderr.write(`${describeMemory(e)}\n`);
       if (e.type === 'start' && typeof e.totalSteps === 'number') {
         progress?.stop(); // on-policy: one worker (and one bar) per round
         progress = new Progress({
@@ -194,11 +223,22 @@ export const command = defineCommand({
           kdRoundPrompts: int(args['kd-round-prompts'], 'kd-round-prompts'),
           kdMaxTokens: int(args['kd-max-tokens'], 'kd-max-tokens'),
           ...(args.name ? { name: args.name } : {}),
+          loraRank: int(args['lora-rank'], 'lora-rank'),
+          loraAlpha: num(args['lora-alpha'], 'lora-alpha'),
+          loraDropout: num(args['lora-dropout'], 'lora-dropout'),
+          ...(args['lora-targets'] ? { loraTargets: args['lora-targets'] } : {}),
+          gradCheckpoint: args['grad-checkpoint'],
         },
         { signal, onEvent, venv: { onProgress: setupProgress(args.json), signal } },
       );
       progress?.stop();
-      emit(args.json, res, () =>
+      const quantized = quantize
+        ? await quantizeModel(res.out, res.out.replace(/(\.gguf)?$/i, `-${quantize}.gguf`), {
+            type: quantize,
+            signal,
+          })
+        : undefined;
+      emit(args.json, { ...res, ...(quantized ? { quantized: quantized.output } : {}) }, () =>
         [
           `Wrote ${res.out} (${res.params.toLocaleString()} params) after ${res.steps} steps in ${res.seconds}s`,
           ...(res.dropped > 0
