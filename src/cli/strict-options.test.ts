@@ -101,8 +101,8 @@ describe('checkOptions over every command', async () => {
           expect(e.message).toContain('cannot be negated');
         }
       }
-      const e = await rejection(root, [...words, '--kd', 'forward-kl']);
-      expect(e.message).toMatch(/^unknown option --kd/);
+      const e = await rejection(root, [...words, '--distill-mode', 'forward-kl']);
+      expect(e.message).toMatch(/^unknown option --distill-mode/);
       expect(e.hint).toContain(`distill ${words.join(' ')} --help`);
     },
   );
@@ -149,9 +149,9 @@ describe('distill (spawned)', () => {
   });
 
   it.concurrent('exits 2 for a flag that does not exist', async () => {
-    const r = await distill('train', '--kd', 'forward-kl', '--data', 'missing.jsonl', '--out', 'x.gguf');
+    const r = await distill('train', '--distill-mode', 'forward-kl', '--data', 'missing.jsonl', '--out', 'x.gguf');
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('unknown option --kd');
+    expect(r.stderr).toContain('unknown option --distill-mode');
   });
 });
 
