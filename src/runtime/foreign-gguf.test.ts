@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -70,4 +70,15 @@ describe('GGUFs from elsewhere chat with no flags', () => {
     const { stdout } = await promisify(execFile)('node', [cli, 'chat', unusual, ...args]);
     expect((JSON.parse(stdout) as { template: string }).template).toBe('gguf');
   }, 60_000);
+
+  it('distill eval runs both with no template flags (child process)', async () => {
+    const cli = join(process.cwd(), 'bin', 'distill.mjs');
+    const store = join(mkdtempSync(join(tmpdir(), 'distill-foreign-eval-')), 'store.sqlite');
+    for (const model of [noTemplate, unusual]) {
+      const args = ['eval', '--model', model, '--tasks', 'add:3:eval', '--max-tokens', '16', '--json'];
+      const { stdout } = await promisify(execFile)('node', [cli, ...args, '--store', store]);
+      const report = JSON.parse(stdout) as { overall?: { problems?: number }; problems?: number };
+      expect(report.overall?.problems ?? report.problems).toBe(3);
+    }
+  }, 120_000);
 });
