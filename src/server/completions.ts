@@ -9,6 +9,7 @@ import { toFinishReason } from './completion-format.ts';
 import { type CompletionToken, completionLogprobs } from './logprobs.ts';
 import type { ModelRegistry } from './model-registry.ts';
 import { fromZodError, HttpError, toHttpError } from './openai-error.ts';
+import { SamplingFields } from './openai-schema.ts';
 import { sseResponse } from './sse-response.ts';
 
 /** What a served model needs for `/v1/completions` (LocalModel has it; remote teachers do not). */
@@ -39,13 +40,7 @@ export const CompletionBodySchema = z.looseObject({
   prompt: z.union([z.string(), z.array(z.string()).length(1), TokenIds, z.array(TokenIds).length(1)]),
   /** OpenAI's default is 16. 0 generates nothing (with `echo`, scores the prompt). */
   max_tokens: z.number().int().min(0).nullable().optional(),
-  temperature: z.number().min(0).max(2).nullable().optional(),
-  top_p: z.number().min(0).max(1).nullable().optional(),
-  seed: z.number().int().nullable().optional(),
-  stop: z
-    .union([z.string(), z.array(z.string()).max(16)])
-    .nullable()
-    .optional(),
+  ...SamplingFields,
   n: z.literal(1, 'this server returns one choice per completion request').nullable().optional(),
   stream: z.boolean().nullable().optional(),
   stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullable().optional(),

@@ -38,6 +38,17 @@ export type OpenAIMessage = z.infer<typeof MessageSchema>;
 
 const TokenCount = z.number().int().min(1);
 
+/** The sampling fields chat and text completions share (OpenAI's ranges; null means the default). */
+export const SamplingFields = {
+  temperature: z.number().min(0).max(2).nullable().optional(),
+  top_p: z.number().min(0).max(1).nullable().optional(),
+  seed: z.number().int().nullable().optional(),
+  stop: z
+    .union([z.string(), z.array(z.string()).max(16)])
+    .nullable()
+    .optional(),
+};
+
 /**
  * The body of `POST /v1/chat/completions`. Unknown fields are accepted and ignored (clients send many),
  * except features this server cannot honour (tools, non-text response formats), which are rejected.
@@ -47,13 +58,7 @@ export const ChatCompletionBodySchema = z.looseObject({
   messages: z.array(MessageSchema).min(1).max(1024),
   max_tokens: TokenCount.nullable().optional(),
   max_completion_tokens: TokenCount.nullable().optional(),
-  temperature: z.number().min(0).max(2).nullable().optional(),
-  top_p: z.number().min(0).max(1).nullable().optional(),
-  seed: z.number().int().nullable().optional(),
-  stop: z
-    .union([z.string(), z.array(z.string()).max(16)])
-    .nullable()
-    .optional(),
+  ...SamplingFields,
   n: z.number().int().min(1).max(16).nullable().optional(),
   stream: z.boolean().nullable().optional(),
   stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullable().optional(),
