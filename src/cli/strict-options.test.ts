@@ -149,7 +149,15 @@ describe('distill (spawned)', () => {
   });
 
   it.concurrent('exits 2 for a flag that does not exist', async () => {
-    const r = await distill('train', '--distill-mode', 'forward-kl', '--data', 'missing.jsonl', '--out', 'x.gguf');
+    const r = await distill(
+      'train',
+      '--distill-mode',
+      'forward-kl',
+      '--data',
+      'missing.jsonl',
+      '--out',
+      'x.gguf',
+    );
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('unknown option --distill-mode');
   });

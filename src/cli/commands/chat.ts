@@ -7,7 +7,7 @@ import { foldTrace } from '../../core/trace-fold.ts';
 import { ChatSession } from '../../runtime/chat-session.ts';
 import { type LocalModel, loadModel } from '../../runtime/local-model.ts';
 import { TEMPLATE_IDS } from '../../runtime/templates.ts';
-import { intArg, jsonArg, optNumArg, temperatureArg, topPArg } from '../args.ts';
+import { intArg, jsonArg, temperatureArg, topPArg } from '../args.ts';
 import { TurnView } from '../chat-view.ts';
 import { interruptSignal } from '../interrupt.ts';
 import { runRaw } from '../raw-chat.ts';

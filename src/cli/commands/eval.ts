@@ -6,7 +6,7 @@ import { comparisonMarkdown } from '../../eval/compare-table.ts';
 import { checkAnswer, evaluate } from '../../eval/evaluate.ts';
 import { openEvalModel } from '../../eval/open-model.ts';
 import { MATH_VERIFY_VERSION, type MathVerifyPool } from '../../verify/math-verify-pool.ts';
-import { intArg, jsonArg, numArg, temperatureArg, topPArg } from '../args.ts';
+import { intArg, jsonArg, temperatureArg, topPArg } from '../args.ts';
 import { interruptSignal } from '../interrupt.ts';
 import { emit } from '../output.ts';
 import { Progress } from '../progress.ts';
