@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 import torch.distributed as dist
-import torch.nn.functional as F
 from gguf import GGUFReader
 
 from . import __version__, protocol
 from .base_model import load_base
+from .batches import batch, eval_loss, loss_sum, lr_at, stream_rows
 from .checkpoint import latest_checkpoint, load_checkpoint, save_checkpoint, upgrade_model_state
 from .config import TrainConfig, load_config
 from .data import Dataset, Packed, load_dataset, pack, split_docs
@@ -43,80 +43,6 @@ class _Stop:
 
         signal.signal(signal.SIGTERM, handler)
         signal.signal(signal.SIGINT, handler)
-
-
-def lr_at(step: int, total: int, warmup: int, lr: float, min_ratio: float) -> float:
-    """Learning rate for 1-based ``step``: linear warmup, then cosine down to ``lr·min_ratio``."""
-    if warmup > 0 and step <= warmup:
-        return lr * step / warmup
-    span = max(1, total - warmup)
-    progress = min(1.0, (step - warmup) / span)
-    return lr * (min_ratio + (1 - min_ratio) * 0.5 * (1 + math.cos(math.pi * progress)))
-
-
-def _batch(p: Packed, rows: np.ndarray, device: torch.device, kd: KdScores | None = None) -> dict[str, torch.Tensor]:
-    t = torch.from_numpy(p.tokens[rows]).to(device)
-    seg = torch.from_numpy(p.segments[rows]).to(device)
-    b = {
-        "inputs": t[:, :-1],
-        "targets": t[:, 1:],
-        "mask": torch.from_numpy(p.mask[rows][:, 1:]).to(device),
-        "segments": seg[:, :-1],
-        "positions": torch.from_numpy(p.positions[rows][:, :-1]).to(device),
-    }
-    if kd is not None:
-        b.update(kd.batch(p, rows, device))
-    return b
-
-
-def _loss_sum(
-    model: torch.nn.Module, b: dict[str, torch.Tensor], autocast: bool, kd: KdScores | None = None
-) -> torch.Tensor:
-    with torch.autocast("cuda", dtype=torch.bfloat16, enabled=autocast):
-        logits = model(b["inputs"], b["positions"], b["segments"])
-    if kd is not None:
-        return (kd.token_loss(logits, b) * b["mask"].flatten()).sum()
-    ce = F.cross_entropy(logits.float().flatten(0, 1), b["targets"].flatten(), reduction="none")
-    return (ce * b["mask"].flatten()).sum()
-
-
-def _eval_loss(
-    model: LlamaModel, p: Packed | None, rows: int, micro: int, device: torch.device, autocast: bool
-) -> float | None:
-    if p is None or len(p) == 0:
-        return None
-    model.eval()
-    total, count = 0.0, 0
-    with torch.no_grad():
-        idx = np.arange(min(rows, len(p)))
-        for i in range(0, len(idx), micro):
-            b = _batch(p, idx[i : i + micro], device)
-            total += float(_loss_sum(model, b, autocast))
-            count += int(b["mask"].sum())
-    model.train()
-    return total / max(1, count)
-
-
-def _stream_rows(step: int, rows_per_step: int, n_rows: int, seed: int) -> np.ndarray:
-    """Global row ids for 1-based ``step``: an endless stream of per-epoch permutations."""
-    start = (step - 1) * rows_per_step
-    out = np.empty(rows_per_step, dtype=np.int64)
-    for k in range(rows_per_step):
-        g = start + k
-        epoch, i = divmod(g, n_rows)
-        out[k] = _perm(epoch, n_rows, seed)[i]
-    return out
-
-
-_perm_cache: dict[tuple[int, int, int], np.ndarray] = {}
-
-
-def _perm(epoch: int, n: int, seed: int) -> np.ndarray:
-    key = (epoch, n, seed)
-    if key not in _perm_cache:
-        _perm_cache.clear()
-        _perm_cache[key] = np.random.default_rng([seed, epoch]).permutation(n)
-    return _perm_cache[key]
 
 
 def run_from_config(path: str) -> int:
@@ -323,7 +249,7 @@ def _step(
     for g in opt.param_groups:
         g["lr"] = lr
     rank, world, distributed = procs.rank, procs.world, procs.distributed
-    rows = _stream_rows(step, plan.rows_per_step, plan.n_rows, cfg.seed)[
+    rows = stream_rows(step, plan.rows_per_step, plan.n_rows, cfg.seed)[
         rank * plan.rows_per_rank : (rank + 1) * plan.rows_per_rank
     ]
     chunks = [rows[i : i + plan.micro] for i in range(0, len(rows), plan.micro)]
@@ -335,11 +261,11 @@ def _step(
     denom = max(1.0, float(count)) / world
     loss_acc = 0.0
     for ci, chunk in enumerate(chunks):
-        b = _batch(train_p, chunk, procs.device, kd)
+        b = batch(train_p, chunk, procs.device, kd)
         sync = (not distributed) or ci == len(chunks) - 1
         ctx = ddp_model.no_sync() if not sync else _nullctx()  # type: ignore[operator]
         with ctx:
-            loss = _loss_sum(ddp_model, b, procs.autocast, kd) / denom
+            loss = loss_sum(ddp_model, b, procs.autocast, kd) / denom
             loss.backward()
         loss_acc += float(loss.detach())
     grad_norm = float(torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.gradClip))
@@ -487,7 +413,7 @@ def _run_steps(
                 epoch=round(step * plan.rows_per_step / plan.n_rows, 3),
             )
         if procs.rank == 0 and data.eval_p is not None and (step % plan.eval_every == 0 or step == total):
-            progress.eval_val = _eval_loss(model, data.eval_p, cfg.evalRows, plan.micro, procs.device, procs.autocast)
+            progress.eval_val = eval_loss(model, data.eval_p, cfg.evalRows, plan.micro, procs.device, procs.autocast)
             protocol.emit("eval", step=step, evalLoss=round(progress.eval_val or 0.0, 6))
         stop = _stop_requested(progress.parent, procs.distributed)
         due = (cfg.checkpointEvery > 0 and step % cfg.checkpointEvery == 0) or (
