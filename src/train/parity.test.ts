@@ -1,9 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatAssistantWithThinking, renderStudentPrompt } from '../core/chat-format.ts';
+import { renderStudentPrompt } from '../core/chat-format.ts';
 import { initModel } from './init-model.ts';
+import { writeAdditionRows } from './testing/addition-rows.ts';
 import { llamaLogProbs, maxAbsDiff, torchLogProbs } from './testing/logit-parity.ts';
 import { trainModel } from './train-model.ts';
 
@@ -13,20 +14,7 @@ describe('logit parity between PyTorch and llama.cpp after training', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'distill-parity-'));
     data = join(dir, 'data.jsonl');
-    const rows = Array.from({ length: 40 }, (_, i) => {
-      const a = 10 + ((i * 37) % 90);
-      const b = 10 + ((i * 53) % 90);
-      return JSON.stringify({
-        messages: [
-          { role: 'user', content: `What is ${a} + ${b}?` },
-          {
-            role: 'assistant',
-            content: formatAssistantWithThinking(`${a} + ${b} = ${a + b}.`, `\\boxed{${a + b}}`),
-          },
-        ],
-      });
-    });
-    await writeFile(data, `${rows.join('\n')}\n`);
+    await writeAdditionRows(data, 40);
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });

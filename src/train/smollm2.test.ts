@@ -1,8 +1,8 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatAssistantWithThinking } from '../core/chat-format.ts';
+import { writeAdditionRows } from './testing/addition-rows.ts';
 import { llamaGreedy, torchArgmax } from './testing/logit-parity.ts';
 import { ensureSmolLM2 } from './testing/smollm2.ts';
 import { trainModel } from './train-model.ts';
@@ -22,20 +22,7 @@ describe.runIf(process.env.DISTILL_SLOW === '1')('SmolLM2-135M-Instruct (Q4_1) a
     base = await ensureSmolLM2();
     dir = await mkdtemp(join(tmpdir(), 'distill-smollm2-'));
     data = join(dir, 'add.jsonl');
-    const rows = Array.from({ length: 24 }, (_, i) => {
-      const a = 10 + ((i * 37) % 90);
-      const b = 10 + ((i * 53) % 90);
-      return JSON.stringify({
-        messages: [
-          { role: 'user', content: `What is ${a} + ${b}?` },
-          {
-            role: 'assistant',
-            content: formatAssistantWithThinking(`${a} + ${b} = ${a + b}.`, `\\boxed{${a + b}}`),
-          },
-        ],
-      });
-    });
-    await writeFile(data, `${rows.join('\n')}\n`);
+    await writeAdditionRows(data, 24);
   }, 900_000);
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
