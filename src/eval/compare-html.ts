@@ -1,3 +1,4 @@
+import { type CodeSampleRow, codeSamplesHtml } from './compare-samples.ts';
 import { comparisonRows, formatBytes, formatParams } from './compare-table.ts';
 import type { EvalReport } from './report.ts';
 
@@ -71,8 +72,15 @@ function sizeChart(reports: EvalReport[]): string {
   return `<svg role="img" aria-label="Size vs accuracy" viewBox="0 0 ${w} ${h}" width="100%">${axis(h)}${dots.join('')}<text x="${w - 20}" y="${h - 5}" text-anchor="end" font-size="11">file size (max ${formatBytes(maxS)})</text></svg>`;
 }
 
-/** A self-contained HTML page (no external assets) comparing reports, with three charts. */
-export function comparisonHtml(reports: EvalReport[], title = 'Distill comparison'): string {
+/**
+ * A self-contained HTML page (no external assets) comparing reports, with three charts and, for code tasks, each
+ * sample's pass/fail with the failing test (`codeRows`, from {@link codeSampleRows}).
+ */
+export function comparisonHtml(
+  reports: EvalReport[],
+  title = 'Distill comparison',
+  codeRows: readonly CodeSampleRow[] = [],
+): string {
   const rows = comparisonRows(reports);
   const legend = reports
     .map(
@@ -87,8 +95,11 @@ export function comparisonHtml(reports: EvalReport[], title = 'Distill compariso
     )
     .join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)}</title>
-<style>body{font:14px system-ui,sans-serif;max-width:760px;margin:2rem auto;padding:0 1rem;color:#222}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #eee;padding:4px 6px;text-align:right}td:first-child,th:first-child{text-align:left}.key{margin-right:1em}.key i{display:inline-block;width:10px;height:10px;margin-right:4px}</style></head>
+<style>body{font:14px system-ui,sans-serif;max-width:760px;margin:2rem auto;padding:0 1rem;color:#222}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #eee;padding:4px 6px;text-align:right}td:first-child,th:first-child{text-align:left}.key{margin-right:1em}.key i{display:inline-block;width:10px;height:10px;margin-right:4px}#code-samples td{text-align:left;font-size:12px}#code-samples td.pass{color:#2e7d32}#code-samples td.fail{color:#b71c1c}</style></head>
 <body><h1>${esc(title)}</h1><table id="comparison"><thead><tr><th>model</th><th>params</th><th>size</th><th>pass@1 (95% CI)</th><th>retained</th><th>tok/s</th><th>thinking tok</th></tr></thead><tbody>${table}</tbody></table>
-<p>${legend}</p><h2>Accuracy by family</h2>${familyChart(reports)}<h2>Accuracy vs thinking budget</h2>${budgetChart(reports)}<h2>Size vs accuracy</h2>${sizeChart(reports)}
+<p>${legend}</p><h2>Accuracy by family</h2>${familyChart(reports)}<h2>Accuracy vs thinking budget</h2>${budgetChart(reports)}<h2>Size vs accuracy</h2>${sizeChart(reports)}${codeSamplesHtml(
+    reports.map((r) => r.name),
+    codeRows,
+  )}
 <p><small>Settings: ${esc(reports.map((r) => `${r.name}: ${r.tasks}, K=${r.settings.samples}, T=${r.settings.temperature}, verifier ${r.verifierVersion}`).join('; '))}</small></p></body></html>`;
 }

@@ -6,6 +6,7 @@ import { evalSampleRows } from '../store/eval-queries.ts';
 import { openStore } from '../store/open-store.ts';
 import { startReplayServer } from '../teachers/testing/replay-server.ts';
 import { sandboxTestsEnabled } from '../verify/code/sandbox-gate.ts';
+import { codeSampleRows, codeSamplesMarkdown } from './compare-samples.ts';
 import { collectProblems, evaluate } from './evaluate.ts';
 import { openEvalModel } from './open-model.ts';
 
@@ -64,6 +65,18 @@ describe.runIf(sandboxTestsEnabled('eval on humaneval'))('eval --tasks humaneval
       expect(report.byFamily.humaneval?.problems).toBe(4);
       const rows = evalSampleRows(store.db, report.id);
       expect(rows).toHaveLength(16);
+      // Each row keeps its code test results: the failing test of a wrong program, `no-code` without a program.
+      const wrongRow = rows.find((r) => r.problemId === problems[1]!.id)!;
+      expect(wrongRow.verdict?.code).toMatchObject({
+        status: 'wrong-answer',
+        failure: { text: 'check(candidate)' },
+      });
+      expect(rows.find((r) => r.problemId === problems[3]!.id)?.verdict?.code?.status).toBe('no-code');
+      const perSample = codeSampleRows([{ report, samples: rows }]);
+      expect(perSample).toHaveLength(16);
+      expect(codeSamplesMarkdown(['he'], perSample)).toContain(
+        `| ${problems[1]!.id} | 0 | FAIL wrong-answer 0/1 · test 1 \`check(candidate)\``,
+      );
     } finally {
       store.close();
       await server.close();

@@ -73,6 +73,7 @@ function rowOf(
     ttftMs: trace.timing.ttftMs ?? null,
     reasoning: trace.reasoning,
     answer: trace.answer,
+    verdict,
     tokensPerSecond: tps,
   };
 }

@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3';
 import { NotFoundError } from '../core/errors/not-found-error.ts';
+import { type Verdict, VerdictSchema } from '../core/verdict.ts';
+import { readJson } from './json-column.ts';
 import { now, prepared } from './statements.ts';
 
 /** One evaluated sample as stored (budget -1 = the main evaluation, else a thinking-budget sweep point). */
@@ -16,6 +18,8 @@ export interface EvalSampleRow {
   ttftMs: number | null;
   reasoning: string;
   answer: string;
+  /** The full verdict (with code test results for code problems); absent on rows stored before migration 031. */
+  verdict?: Verdict;
 }
 
 /** Save (or replace) a report and its samples in one transaction. `report` must be JSON-serialisable. */
@@ -37,7 +41,8 @@ export function saveEvalReport(
     const insert = prepared(
       db,
       `INSERT INTO eval_samples (report_id, problem_id, sample_idx, budget, family, correct, extracted, finish_reason,
-        reasoning_tokens, answer_tokens, ttft_ms, reasoning, answer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        reasoning_tokens, answer_tokens, ttft_ms, reasoning, answer, verdict)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     for (const s of samples) {
       insert.run(
@@ -54,6 +59,7 @@ export function saveEvalReport(
         s.ttftMs,
         s.reasoning,
         s.answer,
+        s.verdict ? JSON.stringify(s.verdict) : null,
       );
     }
   }).immediate();
@@ -103,5 +109,9 @@ export function evalSampleRows(db: Database.Database, reportId: string, budget =
       ttftMs: r.ttft_ms === null ? null : Number(r.ttft_ms),
       reasoning: String(r.reasoning),
       answer: String(r.answer),
+      // A store read before migration 031 has no verdict column (undefined), older rows hold NULL.
+      ...(typeof r.verdict === 'string'
+        ? { verdict: readJson(r.verdict, VerdictSchema, 'eval_samples.verdict') }
+        : {}),
     }));
 }

@@ -106,4 +106,31 @@ describe.runIf(enabled)('verifyCode verdicts', () => {
     );
     expect(v.status).toBe('runtime-error');
   });
+
+  it('keeps the failing test, expected vs got and output excerpts in the stored verdict', async () => {
+    const v = await verifyProgram(
+      'import sys\nprint("debug: adding")\nprint("warn: odd", file=sys.stderr)\ndef add(a, b): return 7\n',
+      asserts,
+    );
+    const verdict = codeVerdictToVerdict(v);
+    expect(verdict.code).toMatchObject({
+      status: 'wrong-answer',
+      passed: 0,
+      total: 3,
+      failure: { test: 0, text: 'assert add(1, 2) == 3', expected: '3', got: '7' },
+      stdout: 'debug: adding',
+      stderr: 'warn: odd',
+    });
+    // The harness's own result lines never reach the excerpt.
+    expect(verdict.code?.stdout).not.toContain('@@distill-');
+    const crash = codeVerdictToVerdict(
+      await verifyProgram('def add(a, b): return a / 0\nadd(1, 0)\n', asserts),
+    );
+    expect(crash.code?.status).toBe('runtime-error');
+    expect(crash.code?.stderr ?? crash.detail).toMatch(/ZeroDivisionError/);
+    const passed = codeVerdictToVerdict(
+      await verifyProgram('print("hi")\ndef add(a, b): return a + b\n', asserts),
+    );
+    expect(passed.code).toEqual({ status: 'passed', passed: 3, total: 3, wallMs: expect.any(Number) });
+  });
 });

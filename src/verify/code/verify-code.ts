@@ -1,23 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { CodeSpec } from '../../core/code-spec.ts';
-import type { Verdict } from '../../core/verdict.ts';
+import { type CodeFailure, type CodeStatus, CodeStatusSchema, type Verdict } from '../../core/verdict.ts';
 import { VERIFIER_VERSION } from '../version.ts';
 import { extractProgram } from './extract-program.ts';
 import { HARNESS_PY } from './harness.ts';
 import { runSandboxed, type SandboxResult } from './sandbox.ts';
 
-export const CodeStatusSchema = z.enum([
-  'passed',
-  'no-code',
-  'syntax-error',
-  'runtime-error',
-  'wrong-answer',
-  'timeout',
-  'memory',
-  'output-limit',
-]);
-export type CodeStatus = z.infer<typeof CodeStatusSchema>;
+export { type CodeStatus, CodeStatusSchema };
 
 /** The result of running one reply's program against a problem's tests. */
 export interface CodeVerdict {
@@ -28,10 +18,34 @@ export interface CodeVerdict {
   passed: number;
   total: number;
   /** The first failing test: its text, and expected vs got where known. */
-  failure?: { test: number; text: string; expected?: string; got?: string; error?: string };
+  failure?: CodeFailure;
   /** One line for people. */
   detail: string;
   wallMs: number;
+  /** What the program printed (harness lines removed), clipped; absent when empty. */
+  stdout?: string;
+  /** The end of what the program wrote to stderr (where a traceback is), clipped; absent when empty. */
+  stderr?: string;
+}
+
+/** Characters of stdout (its start) and stderr (its end) a verdict keeps. */
+export const OUTPUT_EXCERPT_CHARS = 2_000;
+
+/** The program's own output from a run: harness lines (prefixed with the nonce) dropped, clipped. */
+function excerpts(r: SandboxResult, nonce?: string): { stdout?: string; stderr?: string } {
+  const own = nonce
+    ? r.stdout
+        .split('\n')
+        .filter((l) => !l.startsWith(nonce))
+        .join('\n')
+    : r.stdout;
+  const stdout = own.trim();
+  const stderr = r.stderr.trim();
+  const n = OUTPUT_EXCERPT_CHARS;
+  return {
+    ...(stdout ? { stdout: stdout.length <= n ? stdout : `${stdout.slice(0, n)}…` } : {}),
+    ...(stderr ? { stderr: stderr.length <= n ? stderr : `…${stderr.slice(-n)}` } : {}),
+  };
 }
 
 const HarnessLineSchema = z.discriminatedUnion('kind', [
@@ -110,6 +124,7 @@ async function runAsserts(
   const at = (test: number) => ({ test, text: texts[test] ?? '' });
   const end = lines.at(-1);
   const wallMs = r.wallMs;
+  const out = excerpts(r, nonce);
   const limited = limitStatus(r, spec);
   if (limited) {
     const running = started > 0 ? ` in test ${started}: ${clip(texts[started - 1] ?? '')}` : ' while loading';
@@ -119,6 +134,7 @@ async function runAsserts(
       passed: Math.max(0, started - 1),
       total,
       wallMs,
+      ...out,
     };
   }
   if (!end || end.kind === 'start') {
@@ -130,11 +146,12 @@ async function runAsserts(
       total,
       detail: `the program ${how} before the tests finished${err ? `: ${err}` : ''}`,
       wallMs,
+      ...out,
     };
   }
   switch (end.kind) {
     case 'syntax':
-      return { status: 'syntax-error', passed: 0, total, detail: end.error, wallMs };
+      return { status: 'syntax-error', passed: 0, total, detail: end.error, wallMs, ...out };
     case 'load':
       return {
         status: 'runtime-error',
@@ -142,6 +159,7 @@ async function runAsserts(
         total,
         detail: `loading the program: ${end.error}`,
         wallMs,
+        ...out,
       };
     case 'memory':
       return {
@@ -150,6 +168,7 @@ async function runAsserts(
         total,
         detail: `ran out of memory (${spec.memoryMb} MiB limit)`,
         wallMs,
+        ...out,
       };
     case 'fail': {
       const failure = {
@@ -169,6 +188,7 @@ async function runAsserts(
         failure,
         detail: `test ${end.test + 1}/${total} ${end.raised ? 'raised' : 'failed'}: ${clip(failure.text)} — ${what}`,
         wallMs,
+        ...out,
       };
     }
     case 'passed':
@@ -204,7 +224,14 @@ async function runIo(
     const text = `stdin ${JSON.stringify(clip(c.input, 80))}`;
     const limited = limitStatus(r, spec);
     if (limited)
-      return { ...limited, detail: `${limited.detail} on case ${i + 1}`, passed: i, total, wallMs };
+      return {
+        ...limited,
+        detail: `${limited.detail} on case ${i + 1}`,
+        passed: i,
+        total,
+        wallMs,
+        ...excerpts(r),
+      };
     if (r.status !== 'exited' || r.exitCode !== 0) {
       const err = lastLine(r.stderr);
       const syntax = /^(SyntaxError|IndentationError|TabError)\b/.test(err);
@@ -217,6 +244,7 @@ async function runIo(
           ? err
           : `case ${i + 1}/${total}: exit ${r.exitCode ?? r.signal}${err ? ` — ${err}` : ''}`,
         wallMs,
+        ...excerpts(r),
       };
     }
     const got = normalizeOutput(r.stdout);
@@ -229,6 +257,7 @@ async function runIo(
         failure: { test: i, text, expected, got },
         detail: `case ${i + 1}/${total} (${text}): expected ${JSON.stringify(clip(expected))}, got ${JSON.stringify(clip(got))}`,
         wallMs,
+        ...excerpts(r),
       };
   }
   return { status: 'passed', passed: total, total, detail: `passed ${total}/${total} cases`, wallMs };
@@ -276,5 +305,14 @@ export function codeVerdictToVerdict(v: CodeVerdict): Verdict {
     method: `code:${v.status}`,
     verifierVersion: VERIFIER_VERSION,
     detail: v.detail,
+    code: {
+      status: v.status,
+      passed: v.passed,
+      total: v.total,
+      ...(v.failure ? { failure: v.failure } : {}),
+      ...(v.stdout !== undefined ? { stdout: v.stdout } : {}),
+      ...(v.stderr !== undefined ? { stderr: v.stderr } : {}),
+      wallMs: v.wallMs,
+    },
   };
 }
