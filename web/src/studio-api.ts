@@ -1,5 +1,6 @@
 /** The Studio's read-only API (`GET /api/runs`, `GET /api/runs/:id/samples`), as the UI uses it. */
 import { ApiError, authHeaders } from './api.ts';
+import type { CodeResult } from './code-result.ts';
 
 export interface StudioRun {
   id: string;
@@ -38,7 +39,14 @@ export interface StudioSample {
   thinking: string;
   answer: string;
   finishReason: string;
-  verdict: { correct: boolean; extracted: string | null; method: string } | null;
+  verdict: {
+    correct: boolean;
+    extracted: string | null;
+    method: string;
+    detail?: string;
+    /** Test results, for a code verdict. */
+    code?: CodeResult;
+  } | null;
   teacher: string;
   usage: { input: number; reasoning: number; output: number };
   provenance: {

@@ -1,3 +1,4 @@
+import { codeResultPanel } from './code-result.ts';
 import { renderMarkdown } from './markdown.ts';
 import { listRuns, listSamples, type SampleQuery, type StudioRun, type StudioSample } from './studio-api.ts';
 
@@ -164,12 +165,17 @@ function sampleCard(s: StudioSample): HTMLElement {
       `${n(s.usage.input)} in · ${n(s.usage.reasoning)} thinking · ${n(s.usage.output)} answer tokens`,
       `finish: ${s.finishReason}`,
       s.gold !== null ? `gold: ${s.gold}` : '',
-      s.verdict?.extracted != null ? `extracted: ${s.verdict.extracted} (${s.verdict.method})` : '',
+      // A code verdict's extracted program is the answer's code block; its test results follow below.
+      s.verdict?.extracted != null && !s.verdict.code
+        ? `extracted: ${s.verdict.extracted} (${s.verdict.method})`
+        : '',
     ]
       .filter(Boolean)
       .join(' · '),
   );
   card.append(head, prompt, thinking, answer, meta);
+  const tests = codeResultPanel(s.verdict);
+  if (tests) card.append(tests);
   const failed = s.filters.filter((f) => !f.passed);
   if (failed.length > 0 || (s.curation && !s.curation.kept)) {
     const why = el('div', 'why');
