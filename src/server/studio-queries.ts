@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { type FilterRow, type SampleRow, toFilterResult, toSample } from '../store/sample-row.ts';
+import { hasSampleSearch, sampleSearchCondition, sampleSearchMatch } from '../store/search-queries.ts';
 import { prepared } from '../store/statements.ts';
 import type { Store } from '../store/store.ts';
 import type { SampleQuery, StudioRun, StudioSample, StudioSamplesResponse } from './studio-schema.ts';
@@ -63,7 +64,7 @@ export function studioRuns(store: Store): StudioRun[] {
   });
 }
 
-function whereOf(query: SampleQuery): { sql: string; params: unknown[] } {
+function whereOf(db: Database.Database, query: SampleQuery): { sql: string; params: unknown[] } {
   const parts: string[] = [];
   const params: unknown[] = [];
   if (query.verdict === 'none') parts.push('s.verdict IS NULL');
@@ -75,8 +76,17 @@ function whereOf(query: SampleQuery): { sql: string; params: unknown[] } {
     );
     params.push(query.filter, query.filter);
   }
-  if (query.q) {
-    // instr() on lower(): a plain substring match (no LIKE wildcards to escape), case-insensitive for ASCII.
+  if (query.q && hasSampleSearch(db)) {
+    // The full-text index: every word of the query, as a word or word beginning (see sampleSearchMatch).
+    const match = sampleSearchMatch(query.q);
+    if (match === null) parts.push('0');
+    else {
+      parts.push(sampleSearchCondition('s'));
+      params.push(match);
+    }
+  } else if (query.q) {
+    // A read-only store from before the index (migration 003): a scan with instr() on lower(), a plain substring
+    // match (no LIKE wildcards to escape), case-insensitive for ASCII.
     parts.push(
       `(instr(lower(json_extract(s.problem, '$.prompt')), lower(?)) > 0
         OR instr(lower(json_extract(s.trace, '$.reasoning')), lower(?)) > 0
@@ -89,23 +99,40 @@ function whereOf(query: SampleQuery): { sql: string; params: unknown[] } {
 
 type PageRow = SampleRow & { kept: number | null; reason: string | null; detail: string | null };
 
-/** One page of a run's samples (server-side filtering and paging), in insertion order. */
-export function studioSamples(store: Store, runId: string, query: SampleQuery): StudioSamplesResponse {
-  const { db } = store;
-  const where = whereOf(query);
+/** The SQL of one page of a run's samples and of its total, with their parameters (exported for query-plan tests). */
+export function samplePageSql(
+  db: Database.Database,
+  runId: string,
+  query: SampleQuery,
+): { countSql: string; pageSql: string; countParams: unknown[]; pageParams: unknown[] } {
+  const where = whereOf(db, query);
   const decisions = hasTable(db, 'curation_decisions')
     ? 'curation_decisions'
     : '(SELECT NULL AS sample_id, NULL AS kept, NULL AS reason, NULL AS detail)';
-  const from = `FROM samples s LEFT JOIN ${decisions} d ON d.sample_id = s.id WHERE s.run_id = ?${where.sql}`;
-  const total = prepared(db, `SELECT count(*) ${from}`)
+  // Join the curation decisions only to filter on them: counting and skipping pages then stay on the run index
+  // (run_id, seq) without reading the sample rows. The page's rows are read by primary key afterwards.
+  const join = query.outcome || query.filter ? ` LEFT JOIN ${decisions} d ON d.sample_id = s.id` : '';
+  const from = `FROM samples s${join} WHERE s.run_id = ?${where.sql}`;
+  return {
+    countSql: `SELECT count(*) ${from}`,
+    pageSql: `SELECT s.seq, s.id, s.run_id, s.problem_id, s.sample_idx, s.problem, s.trace, s.provenance,
+            s.content_sha256, s.verdict, s.created_at, d.kept, d.reason, d.detail
+     FROM (SELECT s.seq ${from} ORDER BY s.seq LIMIT ? OFFSET ?) page
+     JOIN samples s ON s.seq = page.seq LEFT JOIN ${decisions} d ON d.sample_id = s.id
+     ORDER BY s.seq`,
+    countParams: [runId, ...where.params],
+    pageParams: [runId, ...where.params, query.limit, query.offset],
+  };
+}
+
+/** One page of a run's samples (server-side filtering and paging), in insertion order. */
+export function studioSamples(store: Store, runId: string, query: SampleQuery): StudioSamplesResponse {
+  const { db } = store;
+  const sql = samplePageSql(db, runId, query);
+  const total = prepared(db, sql.countSql)
     .pluck()
-    .get(runId, ...where.params) as number;
-  const rows = prepared<unknown[], PageRow>(
-    db,
-    `SELECT s.seq, s.id, s.run_id, s.problem_id, s.sample_idx, s.problem, s.trace, s.provenance, s.content_sha256,
-            s.verdict, s.created_at, d.kept, d.reason, d.detail
-     ${from} ORDER BY s.seq LIMIT ? OFFSET ?`,
-  ).all(runId, ...where.params, query.limit, query.offset);
+    .get(...sql.countParams) as number;
+  const rows = prepared<unknown[], PageRow>(db, sql.pageSql).all(...sql.pageParams);
   const filters = new Map<string, FilterRow[]>();
   if (rows.length > 0) {
     const filterRows = prepared<[string], FilterRow>(

@@ -91,7 +91,10 @@ export const SampleQuerySchema = z.object({
   outcome: z.enum(['kept', 'dropped']).optional(),
   /** Samples this check failed (a filter result, or the curation's first failed check). */
   filter: z.string().min(1).max(200).optional(),
-  /** Case-insensitive text in the prompt, thinking or answer. */
+  /**
+   * Words in the prompt, thinking or answer: each word must occur, as a word or the start of one, case- and
+   * accent-insensitively (a full-text index; a store older than it falls back to a case-insensitive substring).
+   */
   q: z.string().min(1).max(500).optional(),
   offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
   limit: z.coerce.number().int().min(1).max(200).default(25),
