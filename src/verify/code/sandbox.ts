@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { SetupError } from '../../core/errors/setup-error.ts';
+import { seccompFilter } from './seccomp-filter.ts';
 
 /** Limits for one sandboxed run. */
 export interface SandboxLimits {
@@ -87,8 +88,11 @@ export function requireSandbox(): void {
     });
 }
 
-/** bwrap arguments: every namespace unshared, only /usr read-only, a fresh tmpfs scratch dir, no env. */
-function bwrapArgs(fileFds: Array<[number, string]>): string[] {
+/**
+ * bwrap arguments: every namespace unshared, only /usr read-only, a fresh tmpfs scratch dir, no env, and the seccomp
+ * filter read from `seccompFd` when there is one.
+ */
+function bwrapArgs(fileFds: Array<[number, string]>, seccompFd?: number): string[] {
   const args = [
     '--unshare-all',
     '--die-with-parent',
@@ -129,6 +133,7 @@ function bwrapArgs(fileFds: Array<[number, string]>): string[] {
   ];
   if (existsSync('/lib64')) args.push('--symlink', 'usr/lib64', '/lib64');
   for (const [fd, name] of fileFds) args.push('--file', String(fd), `/work/${name}`);
+  if (seccompFd !== undefined) args.push('--seccomp', String(seccompFd));
   args.push('--remount-ro', '/', '--chdir', '/work', '--cap-drop', 'ALL');
   return args;
 }
@@ -173,6 +178,8 @@ export async function runSandboxed(run: SandboxRun): Promise<SandboxResult> {
   const names = Object.keys(run.files);
   if (!names.includes(run.main)) throw new Error(`sandbox main script '${run.main}' is not among the files`);
   const fileFds = names.map((name, i): [number, string] => [3 + i, name]);
+  const filter = seccompFilter(SANDBOX_PYTHON);
+  const seccompFd = filter.ok ? 3 + names.length : undefined;
   const cpuSeconds = Math.ceil(limits.timeMs / 1000) + 1;
   const asBytes = limits.memoryMb * 1024 * 1024;
   const isRoot = process.getuid?.() === 0;
@@ -188,7 +195,7 @@ export async function runSandboxed(run: SandboxRun): Promise<SandboxResult> {
   const argv = [
     ...prlimit,
     BWRAP,
-    ...bwrapArgs(fileFds),
+    ...bwrapArgs(fileFds, seccompFd),
     '/usr/bin/prlimit',
     `--as=${asBytes}`,
     '--',
@@ -202,7 +209,13 @@ export async function runSandboxed(run: SandboxRun): Promise<SandboxResult> {
   const started = performance.now();
   const child = spawn('/usr/bin/prlimit', argv, {
     cwd: '/',
-    stdio: ['pipe', 'pipe', 'pipe', ...fileFds.map(() => 'pipe' as const)],
+    stdio: [
+      'pipe',
+      'pipe',
+      'pipe',
+      ...fileFds.map(() => 'pipe' as const),
+      ...(filter.ok ? ['pipe' as const] : []),
+    ],
     ...(uid !== undefined ? { uid, gid: uid } : {}),
     env: {},
   });
@@ -210,6 +223,11 @@ export async function runSandboxed(run: SandboxRun): Promise<SandboxResult> {
     const stream = child.stdio[fd] as NodeJS.WritableStream | null;
     stream?.on('error', () => {});
     stream?.end(run.files[name] ?? '');
+  }
+  if (filter.ok && seccompFd !== undefined) {
+    const stream = child.stdio[seccompFd] as NodeJS.WritableStream | null;
+    stream?.on('error', () => {});
+    stream?.end(filter.bpf);
   }
   child.stdin.on('error', () => {});
   child.stdin.end(run.stdin ?? '');
