@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
  * and answers clone3 with ENOSYS so that libc falls back to clone, whose namespace flags it can inspect. Other
  * architectures' system call ABIs (i386, x32) kill the process (libseccomp's default for a foreign arch).
  */
-const SECCOMP_PY = String.raw`
+const SECCOMP_PY = `
 import ctypes, errno, sys
 lib = ctypes.CDLL('libseccomp.so.2')
 lib.seccomp_init.restype = ctypes.c_void_p
