@@ -78,4 +78,17 @@ describe.runIf(ready)('Studio trace view in real Chromium: code test results', (
     await page.screenshot({ path: join(ARTIFACTS, 'traces-code.png'), fullPage: true });
     expect(errors).toEqual([]);
   });
+
+  it('finds samples by words and word starts in the thinking (the full-text index)', async () => {
+    await page.fill('input[name="q"]', 'NEGATIV special');
+    await page.press('input[name="q"]', 'Enter');
+    await page.waitForFunction(() =>
+      /of 1$/.test(document.querySelector('.pager .range')?.textContent ?? ''),
+    );
+    expect(
+      await page
+        .locator('article.sample')
+        .evaluateAll((cards) => cards.map((c) => (c as HTMLElement).dataset.problem)),
+    ).toEqual(['code-add-1']);
+  });
 });
