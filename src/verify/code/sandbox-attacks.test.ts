@@ -23,14 +23,45 @@ const LIMITS = { timeMs: 1_000, memoryMb: 256, outputBytes: 100_000 };
 const run = (code: string) => runSandboxed({ files: { 'main.py': code }, main: 'main.py', limits: LIMITS });
 const spec = CodeSpecSchema.parse({ asserts: ['assert f() == 1'], timeLimitMs: 1_000, memoryMb: 256 });
 
-/** Host processes still running a sandboxed script (all must be gone once a run returns). */
+/** The parent pid of a process, or undefined when it is gone. */
+function parentOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether a sandboxed process belongs to this test file: it descends from this process, or it escaped (its chain
+ * reaches init without passing through another Node process — a sandbox started by a test file running in parallel
+ * hangs under that file's own worker and is not ours to judge).
+ */
+function oursOrOrphaned(pid: number): boolean {
+  let throughOtherNode = false;
+  for (let p = parentOf(pid), hops = 0; p !== undefined && hops < 64; p = parentOf(p), hops++) {
+    if (p === process.pid) return true;
+    if (p <= 1) return !throughOtherNode;
+    try {
+      if (readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0')[0]?.endsWith('node')) throughOtherNode = true;
+    } catch {
+      return false;
+    }
+  }
+  return false;
+}
+
+/** Host processes still running a sandboxed script of this file (all must be gone once a run returns). */
 function sandboxLeftovers(): string[] {
   const left: string[] = [];
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     try {
       const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-      if (cmd.includes('/work/main.py') || cmd.includes('/work/solution.py')) left.push(`${pid}: ${cmd}`);
+      if ((cmd.includes('/work/main.py') || cmd.includes('/work/solution.py')) && oursOrOrphaned(Number(pid))) {
+        left.push(`${pid}: ${cmd}`);
+      }
     } catch {
       // gone while we looked
     }
