@@ -148,7 +148,12 @@ describe('Studio API: train runs, metrics, eval reports', () => {
     // The worker finishes the half-written line and writes another step: only those come back.
     appendFileSync(metricsFile, `ep":3}\n${step(4)}`);
     const more = await get(`/api/runs/${trainId}/metrics?from=4`);
-    expect(more.body).toMatchObject({ steps: { step: [3, 4], loss: [null, 1] }, evals: { step: [] }, next: 6, totalSteps: 4 });
+    expect(more.body).toMatchObject({
+      steps: { step: [3, 4], loss: [null, 1] },
+      evals: { step: [] },
+      next: 6,
+      totalSteps: 4,
+    });
   });
 
   it('reads only a train run\u2019s own metrics file: no paths, no other runs', async () => {
