@@ -18,6 +18,7 @@ let readonlyStore: Store;
 let server: RunningServer;
 let trainId: string;
 let metricsFile: string;
+let oddId: string;
 
 async function get(path: string, headers: Record<string, string> = { authorization: `Bearer ${KEY}` }) {
   const res = await fetch(`${server.url}${path}`, { headers });
@@ -84,6 +85,19 @@ beforeAll(async () => {
   });
   updateTrainRun(fixture.store.db, run.id, { steps: 2, totalSteps: 4, loss: 2, evalLoss: 2.5 });
   trainId = run.id;
+  // A run folder whose metrics file holds other text (a line with a secret, a line of /etc/passwd).
+  const oddDir = join(fixture.dir, 'odd.run');
+  mkdirSync(oddDir);
+  writeFileSync(
+    join(oddDir, 'metrics.jsonl'),
+    `root:x:0:0:root:/root:/bin/bash\n${JSON.stringify({ type: 'step', step: 1, loss: 1, apiKey: 'sk-SECRET-1' })}\n`,
+  );
+  oddId = startTrainRun(fixture.store.db, {
+    name: join(fixture.dir, 'odd.gguf'),
+    outPath: join(fixture.dir, 'odd.gguf'),
+    runDir: oddDir,
+    config: {},
+  }).id;
   saveEvalReport(
     fixture.store.db,
     'eval-teacher',
@@ -118,7 +132,7 @@ afterAll(async () => {
 describe('Studio API: train runs, metrics, eval reports', () => {
   it('lists train runs with their progress and eval reports as eval runs', async () => {
     const runs = StudioRunsResponseSchema.parse((await get('/api/runs')).body).data;
-    const train = runs.find((r) => r.kind === 'train')!;
+    const train = runs.find((r) => r.id === trainId)!;
     expect(train).toMatchObject({
       id: trainId,
       status: 'running',
@@ -131,7 +145,7 @@ describe('Studio API: train runs, metrics, eval reports', () => {
       pass1: 0.9,
       problems: 10,
     });
-    expect(runs.map((r) => r.kind).sort()).toEqual(['eval', 'eval', 'generate', 'train']);
+    expect(runs.map((r) => r.kind).sort()).toEqual(['eval', 'eval', 'generate', 'train', 'train']);
   });
 
   it('serves the curves of metrics.jsonl as columns, complete lines only, and only the new ones', async () => {
@@ -162,6 +176,11 @@ describe('Studio API: train runs, metrics, eval reports', () => {
     expect((await get(`/api/runs/${encodeURIComponent(metricsFile)}/metrics`)).status).toBe(404);
     expect((await get(`/api/runs/${trainId}/metrics?from=-1`)).status).toBe(400);
     expect((await get(`/api/runs/${trainId}/metrics`, {})).status).toBe(401);
+    // Only the known numeric fields leave the file: no other text, no other field.
+    const odd = await get(`/api/runs/${oddId}/metrics`);
+    expect(odd.status).toBe(200);
+    expect(odd.body).toMatchObject({ steps: { step: [1], loss: [1] } });
+    expect(JSON.stringify(odd.body)).not.toMatch(/SECRET|root:x|apiKey/);
   });
 
   it('compares stored reports like `distill compare`, by name or id only, without model paths', async () => {
