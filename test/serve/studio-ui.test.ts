@@ -135,7 +135,7 @@ beforeAll(async () => {
   student = join(dir, 'student.gguf');
   await distill(...trainArgs(student, '40'));
   await Promise.all([
-    distill('eval', '--model', TEACHER, '--name', 'teacher', '--tasks', 'add:6:eval', '--max-tokens', '200'),
+    distill('eval', '--model', TEACHER, '--name', 'teacher', '--tasks', 'add:6:eval', '--max-tokens', '400'),
     distill('eval', '--model', student, '--name', 'student', '--tasks', 'add:6:eval', '--max-tokens', '200'),
   ]);
   server = await spawnServe([TEACHER, student, '--name', 'teacher,student', '--store', store, '--quiet'], {
@@ -250,10 +250,12 @@ describe.runIf(ready)('Studio in real Chromium over a store made by generate →
     );
     const points = async (chart: string) =>
       Number(await page.locator(`figure.chart[data-chart="${chart}"]`).getAttribute('data-points'));
-    // 40 train-loss points plus the eval-loss points (about every 4 steps).
-    expect(await points('loss')).toBeGreaterThan(40);
-    expect(await points('tokens')).toBe(40);
-    expect(await points('lr')).toBe(40);
+    // The worker logs a step every few seconds (and always the first and the last): one point per logged step on
+    // each chart, plus the eval-loss points on the loss chart.
+    const logged = await points('tokens');
+    expect(logged).toBeGreaterThanOrEqual(2);
+    expect(await points('lr')).toBe(logged);
+    expect(await points('loss')).toBeGreaterThan(logged);
     expect(await page.locator('.training-stats').textContent()).toMatch(
       /step 40 \/ 40 · loss \d\.\d{4} · eval loss/,
     );
@@ -287,6 +289,7 @@ describe.runIf(ready)('Studio in real Chromium over a store made by generate →
     await page.selectOption('select[name="model-A"]', 'teacher');
     await page.selectOption('select[name="model-B"]', 'student');
     await page.fill('.arena-form input[name="max-tokens"]', '300');
+    await page.selectOption('.arena-form select[name="budget"]', '128');
     await page.fill('.arena-form textarea', 'What is 41 + 27?');
     await page.press('.arena-form textarea', 'Enter');
     // Both sides are streaming at the same time at some moment.
@@ -370,9 +373,7 @@ describe.runIf(ready)('Studio in real Chromium over a store made by generate →
         { timeout: 180_000 },
       );
       await page.waitForSelector('.training-stats .run-status.completed', { timeout: 180_000 });
-      expect(Number(await page.locator('figure.chart[data-chart="lr"]').getAttribute('data-points'))).toBe(
-        60,
-      );
+      expect(await page.locator('.training-stats').textContent()).toMatch(/step 60 \/ 60/);
       expect(await live.done).toBe(0);
     } finally {
       if (live.child.exitCode === null) live.child.kill('SIGINT');

@@ -118,7 +118,10 @@ export class CompareView {
     this.root.append(el('h2', '', 'Compare evaluations'), this.#picker, this.#result);
   }
 
-  /** Show the stored reports; `selected` (ids or names, baseline first) are checked, else all of them. */
+  /**
+   * Show the stored reports, all checked, `selected[0]` (id or name) first as the baseline; with two or more
+   * `selected`, only those are checked, in that order.
+   */
   async show(selected: string[] = []): Promise<void> {
     try {
       this.#evals = await listEvals();
@@ -152,7 +155,8 @@ export class CompareView {
       box.type = 'checkbox';
       box.name = 'report';
       box.value = e.id;
-      box.checked = selected.length === 0 || wanted.includes(e.id) || wanted.includes(e.name);
+      // One report named (a click in Runs): it is the baseline, compared with all the others.
+      box.checked = selected.length <= 1 || wanted.includes(e.id) || wanted.includes(e.name);
       label.dataset.report = e.name;
       label.append(
         box,

@@ -114,7 +114,7 @@ export class RunsView {
               : '–',
         ),
         el('td', '', curation),
-        el('td', 'num', n(run.tokens.total)),
+        el('td', 'num', run.train || run.eval ? '–' : n(run.tokens.total)),
         el('td', 'num', run.costUsd === null ? '–' : `$${run.costUsd.toFixed(4)}`),
         el('td', 'num', duration(run.wallMs)),
       );
