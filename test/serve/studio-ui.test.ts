@@ -112,7 +112,7 @@ beforeAll(async () => {
   // drops those as cut-short, with the evidence).
   // Two processes write the store at once (as two terminals would); SQLite's busy timeout serialises them.
   await Promise.all([
-    distill('generate', '--teacher', `gguf:${TEACHER}`, '--tasks', 'add:12:train', '--out', 'studio-add'),
+    distill('generate', '--teacher', `gguf:${TEACHER}`, '--tasks', 'add:24:train', '--out', 'studio-add'),
     distill(
       'generate',
       '--teacher',
@@ -129,8 +129,8 @@ beforeAll(async () => {
     distill('curate', 'studio-add', '--keep', 'all'),
     distill('curate', 'studio-cut', '--keep', 'all'),
   ]);
-  // Export the kept traces, train a pico student on them (recorded in the store as a train run), and evaluate the
-  // teacher and the student (stored eval reports).
+  // Export the kept traces (24: the trainer holds out eval docs from 20 docs on), train a pico student on them
+  // (recorded in the store as a train run), and evaluate the teacher and the student (stored eval reports).
   await distill('export', 'studio-add', '--format', 'jsonl', '--out', join(dir, 'dataset'));
   student = join(dir, 'student.gguf');
   await distill(...trainArgs(student, '40'));
