@@ -131,7 +131,11 @@ export class TrainingView {
       this.#stats.textContent = '';
       try {
         const run = (await listRuns()).find((r) => r.id === runId || r.name === runId);
-        if (run) this.#title.textContent = `Training · ${run.name}`;
+        // Train runs are named by their absolute output path: show the file, keep the path as the tooltip.
+        if (run) {
+          this.#title.textContent = `Training · ${run.name.split('/').at(-1)}`;
+          this.#title.title = run.name;
+        }
       } catch (error) {
         const f = failureOf(error);
         this.onError(f.message, f.status);
