@@ -27,5 +27,5 @@ export default defineConfig({
   root: import.meta.dirname,
   base: './',
   build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', sourcemap: false },
-  server: { proxy: { '/v1': proxy, '/health': proxy } },
+  server: { proxy: { '/v1': proxy, '/api': proxy, '/health': proxy } },
 });

@@ -3,14 +3,10 @@ import { type FilterRow, type SampleRow, toFilterResult, toSample } from '../sto
 import { hasSampleSearch, sampleSearchCondition, sampleSearchMatch } from '../store/search-queries.ts';
 import { prepared } from '../store/statements.ts';
 import type { Store } from '../store/store.ts';
+import { getTrainRun } from '../store/train-queries.ts';
+import { studioEvals } from './studio-evals.ts';
 import type { SampleQuery, StudioRun, StudioSample, StudioSamplesResponse } from './studio-schema.ts';
-
-/** True when the store has `table` (a read-only store older than a migration lacks the newer tables). */
-function hasTable(db: Database.Database, table: string): boolean {
-  return (
-    prepared(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) !== undefined
-  );
-}
+import { hasTable } from './studio-tables.ts';
 
 function curationOf(db: Database.Database, runId: string): StudioRun['curation'] {
   if (!hasTable(db, 'curations')) return null;
@@ -37,10 +33,43 @@ function curationOf(db: Database.Database, runId: string): StudioRun['curation']
   return { kept, dropped, droppedBy, curatedAt: curated.curated_at };
 }
 
-/** Every run in the store, newest first, with counts, cost, wall time and curation outcome. */
+/** Eval reports as runs of kind `eval` (they live in `eval_reports`, not `runs`). */
+function evalRuns(store: Store): StudioRun[] {
+  return studioEvals(store).map((e) => {
+    const samples = e.problems * e.samplesPerProblem;
+    return {
+      id: e.id,
+      name: e.name,
+      kind: 'eval',
+      status: 'completed',
+      createdAt: e.createdAt,
+      finishedAt: e.createdAt,
+      teacher: e.model.label,
+      counts: {
+        requested: samples,
+        samples,
+        withVerdict: samples,
+        correct: Math.round(e.pass1 * samples),
+        unresolved: 0,
+      },
+      tokens: { input: 0, reasoning: 0, output: 0, total: 0 },
+      costUsd: null,
+      wallMs: e.wallMs,
+      curation: null,
+      train: null,
+      eval: { model: e.model.label, pass1: e.pass1, problems: e.problems },
+    };
+  });
+}
+
+/**
+ * Every run in the store, newest first, with counts, cost, wall time, curation outcome, a train run's progress,
+ * and the stored eval reports (as runs of kind `eval`).
+ */
 export function studioRuns(store: Store): StudioRun[] {
-  return store.listRuns().map((run) => {
+  const runs = store.listRuns().map((run): StudioRun => {
     const r = store.runReport(run.id);
+    const train = run.kind === 'train' ? getTrainRun(store.db, run.id) : undefined;
     return {
       id: r.id,
       name: r.name,
@@ -60,8 +89,15 @@ export function studioRuns(store: Store): StudioRun[] {
       costUsd: r.costUsd,
       wallMs: r.wallMs,
       curation: curationOf(store.db, r.id),
+      train: train
+        ? { steps: train.steps, totalSteps: train.totalSteps, loss: train.loss, evalLoss: train.evalLoss }
+        : null,
+      eval: null,
     };
   });
+  return [...runs, ...evalRuns(store)].sort((a, b) =>
+    a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : a.name.localeCompare(b.name),
+  );
 }
 
 function whereOf(db: Database.Database, query: SampleQuery): { sql: string; params: unknown[] } {

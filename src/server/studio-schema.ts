@@ -34,6 +34,17 @@ export const StudioRunSchema = z.object({
   costUsd: z.number().nullable(),
   wallMs: z.number().nullable(),
   curation: StudioCurationSchema.nullable(),
+  /** A train run's progress (its curves: `GET /api/runs/:id/metrics`); null for other kinds. */
+  train: z
+    .object({
+      steps: z.number(),
+      totalSteps: z.number().nullable(),
+      loss: z.number().nullable(),
+      evalLoss: z.number().nullable(),
+    })
+    .nullable(),
+  /** An eval report's headline (details: `GET /api/compare?reports=ID`); null for other kinds. */
+  eval: z.object({ model: z.string(), pass1: z.number(), problems: z.number() }).nullable(),
 });
 export type StudioRun = z.infer<typeof StudioRunSchema>;
 

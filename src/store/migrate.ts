@@ -20,7 +20,8 @@ const fileName = /^(\d{3})-([a-z0-9][a-z0-9-]*)\.sql$/;
 
 /**
  * Every `NNN-topic.sql` in `dir`, sorted by version. Number ranges are reserved per area so parallel work never
- * collides: 001–009 core, 010–019 generation/teachers, 020–029 curation, 030–039 evaluation, 040–049 recipes.
+ * collides: 001–009 core, 010–019 generation/teachers, 020–029 curation, 030–039 evaluation, 040–049 recipes,
+ * 050–059 training.
  */
 export function loadMigrations(dir: string = migrationsDir): Migration[] {
   const migrations: Migration[] = [];

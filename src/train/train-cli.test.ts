@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { readGgufFileInfo } from 'node-llama-cpp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatAssistantWithThinking } from '../core/chat-format.ts';
+import { openStore } from '../store/open-store.ts';
+import { getTrainRun } from '../store/train-queries.ts';
 import { initModel } from './init-model.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/distill.mjs', import.meta.url));
@@ -54,9 +56,23 @@ describe('distill train: provenance and --quantize', () => {
         '--quantize',
         'q8_0',
       ],
-      { encoding: 'utf8' },
+      { encoding: 'utf8', env: { ...process.env, DISTILL_STORE: join(dir, 'store.sqlite') } },
     );
     expect(run.status, run.stderr).toBe(0);
+    // One "Tokenising data…" line, not one per worker event (a merge once printed it for every event).
+    expect(run.stderr.match(/Tokenising data/g)).toHaveLength(1);
+    // The run is in the store: kind train, completed, its run folder and steps (what the Studio charts).
+    const store = openStore(join(dir, 'store.sqlite'), { readonly: true });
+    try {
+      const recorded = store.getRun(out)!;
+      expect(recorded).toMatchObject({ kind: 'train', status: 'completed', summary: { steps: 1 } });
+      expect(getTrainRun(store.db, recorded.id)).toMatchObject({
+        outPath: out,
+        runDir: join(dir, 'student.run'),
+      });
+    } finally {
+      store.close();
+    }
     expect(run.stderr).toMatch(/Memory estimate on cpu: .* MB of .* MB free/);
     expect(run.stderr).toMatch(/Loaded llama base \(F32 ×\d+/);
     const info = await readGgufFileInfo(out, { readTensorInfo: false });

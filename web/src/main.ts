@@ -1,6 +1,9 @@
 import { type ApiError, answerNow, type ChatSettings, listModels, setApiKey, streamChat } from './api.ts';
+import { ArenaView } from './arena.ts';
+import { CompareView } from './compare.ts';
 import { loadState, type StoredState, type StoredTurn, saveState, type TurnStats } from './store.ts';
 import { RunsView, TraceView } from './studio.ts';
+import { TrainingView } from './training.ts';
 import { AssistantView, statsLine, thinkingSummary, userView } from './view.ts';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -272,16 +275,26 @@ setRunning(false);
 send.disabled = true;
 void refreshModels();
 
-// Views: #chat (default), #runs, #traces/RUN_ID. The Studio views read the server's read-only /api.
+// Views: #chat (default), #runs, #traces/RUN_ID, #training/RUN_ID, #compare[/ID,ID…], #arena. The Studio views
+// read the server's read-only /api; the arena streams through /v1 like the chat.
 const studioHost = $<HTMLElement>('studio');
 const chatControls = $<HTMLElement>('chat-controls');
 const onStudioError = (message: string, status: number) => showError(message, status === 401);
 const runsView = new RunsView(onStudioError);
 const traceView = new TraceView(onStudioError);
+const trainingView = new TrainingView(onStudioError);
+const compareView = new CompareView(onStudioError);
+const arenaView = new ArenaView(onStudioError);
+const studioViews = ['runs', 'traces', 'training', 'compare', 'arena'] as const;
+type StudioViewName = (typeof studioViews)[number];
 
 function route(): void {
   const hash = decodeURIComponent(location.hash.slice(1));
-  const view = hash.startsWith('traces/') ? 'traces' : hash === 'runs' ? 'runs' : 'chat';
+  const [head = '', ...rest] = hash.split('/');
+  const arg = rest.join('/');
+  const view: StudioViewName | 'chat' = (studioViews as readonly string[]).includes(head)
+    ? (head as StudioViewName)
+    : 'chat';
   const chat = view === 'chat';
   log.hidden = !chat;
   form.hidden = !chat;
@@ -290,16 +303,28 @@ function route(): void {
   document.body.classList.toggle('wide', !chat);
   for (const [id, on] of [
     ['nav-chat', chat],
-    ['nav-runs', !chat],
+    ['nav-runs', view === 'runs' || view === 'traces' || view === 'training'],
+    ['nav-compare', view === 'compare'],
+    ['nav-arena', view === 'arena'],
   ] as const)
     $(id).toggleAttribute('aria-current', on);
   runsView.stop();
+  trainingView.stop();
   if (view === 'runs') {
     studioHost.replaceChildren(runsView.root);
     void runsView.show();
   } else if (view === 'traces') {
     studioHost.replaceChildren(traceView.root);
-    void traceView.show(hash.slice('traces/'.length));
+    void traceView.show(arg);
+  } else if (view === 'training') {
+    studioHost.replaceChildren(trainingView.root);
+    void trainingView.show(arg);
+  } else if (view === 'compare') {
+    studioHost.replaceChildren(compareView.root);
+    void compareView.show(arg ? arg.split(',') : []);
+  } else if (view === 'arena') {
+    studioHost.replaceChildren(arenaView.root);
+    void arenaView.show();
   } else prompt.focus();
 }
 window.addEventListener('hashchange', route);

@@ -21,6 +21,10 @@ export interface StudioRun {
   costUsd: number | null;
   wallMs: number | null;
   curation: { kept: number; dropped: number; droppedBy: Record<string, number>; curatedAt: string } | null;
+  /** A train run's progress (curves: the Training view). */
+  train?: { steps: number; totalSteps: number | null; loss: number | null; evalLoss: number | null } | null;
+  /** An eval report's headline (the Compare view). */
+  eval?: { model: string; pass1: number; problems: number } | null;
 }
 
 export interface StudioFilter {
@@ -74,7 +78,7 @@ export interface SampleQuery {
   limit: number;
 }
 
-async function getJson<T>(path: string): Promise<T> {
+export async function getJson<T>(path: string): Promise<T> {
   const res = await fetch(path, { headers: authHeaders() });
   if (!res.ok) {
     let message = `${res.status} ${res.statusText}`;

@@ -80,7 +80,9 @@ export class RunsView {
       row.dataset.run = run.name;
       const name = el('td');
       const link = el('a', '', run.name);
-      link.href = `#traces/${encodeURIComponent(run.id)}`;
+      // Train runs open their curves, eval reports the comparison, the others their traces.
+      const view = run.kind === 'train' ? 'training' : run.kind === 'eval' ? 'compare' : 'traces';
+      link.href = `#${view}/${encodeURIComponent(run.id)}`;
       name.append(link);
       const curation = run.curation
         ? `${n(run.curation.kept)} / ${n(run.curation.dropped)}${
@@ -96,14 +98,24 @@ export class RunsView {
         name,
         el('td', '', run.kind),
         el('td', `run-status ${run.status}`, run.status),
-        el('td', 'num', `${n(run.counts.samples)}${requested}`),
         el(
           'td',
           'num',
-          run.counts.withVerdict ? `${n(run.counts.correct)} / ${n(run.counts.withVerdict)}` : '–',
+          run.train
+            ? `step ${n(run.train.steps)}${run.train.totalSteps ? ` / ${n(run.train.totalSteps)}` : ''}`
+            : `${n(run.counts.samples)}${requested}`,
+        ),
+        el(
+          'td',
+          'num',
+          run.train?.loss != null
+            ? `loss ${run.train.loss.toFixed(3)}`
+            : run.counts.withVerdict
+              ? `${n(run.counts.correct)} / ${n(run.counts.withVerdict)}`
+              : '–',
         ),
         el('td', '', curation),
-        el('td', 'num', n(run.tokens.total)),
+        el('td', 'num', run.train || run.eval ? '–' : n(run.tokens.total)),
         el('td', 'num', run.costUsd === null ? '–' : `$${run.costUsd.toFixed(4)}`),
         el('td', 'num', duration(run.wallMs)),
       );

@@ -1,15 +1,18 @@
+import { resolve } from 'node:path';
 import { defineCommand } from 'citty';
 import { InvalidInputError } from '../../core/errors/invalid-input-error.ts';
 import { quantizeModel } from '../../runtime/quantize.ts';
 import { describeLoaded, describeMemory } from '../../train/describe-events.ts';
 import { initModel } from '../../train/init-model.ts';
-import { trainModel } from '../../train/train-model.ts';
+import { defaultRunDir, trainModel } from '../../train/train-model.ts';
 import { KD_MODES, type KdMode } from '../../train/train-options.ts';
 import type { WorkerEvent } from '../../train/worker-events.ts';
 import { intArg, jsonArg, optNumArg } from '../args.ts';
 import { interruptSignal } from '../interrupt.ts';
 import { emit, setupProgress } from '../output.ts';
 import { Progress } from '../progress.ts';
+import { storeArg } from './_store.ts';
+import { recordTrainRun } from './_train-record.ts';
 
 /** `distill train`: SFT of a preset or base GGUF on chat-format traces, GGUF out. */
 export const command = defineCommand({
@@ -20,6 +23,7 @@ export const command = defineCommand({
   },
   args: {
     ...jsonArg,
+    ...storeArg,
     data: { type: 'string', description: 'Chat-format JSONL file, or a folder of *.jsonl (curated export)' },
     preset: {
       type: 'string',
@@ -147,10 +151,26 @@ export const command = defineCommand({
       throw new InvalidInputError(`--kd must be one of ${KD_MODES.join(', ')}, got '${kd}'`, {
         field: 'kd',
       });
+    const out = resolve(args.out);
+    const recorder = recordTrainRun(args, {
+      out,
+      runDir: resolve(args['run-dir'] ?? defaultRunDir(out)),
+      config: {
+        data: resolve(args.data),
+        ...(args.preset ? { preset: args.preset } : {}),
+        ...(args.base ? { base: resolve(args.base) } : {}),
+        kd,
+        ...(args['max-steps'] ? { maxSteps: args['max-steps'] } : {}),
+        ...(args.lr ? { lr: args.lr } : {}),
+        seed,
+        thinking: args.thinking,
+      },
+    });
     const { signal, dispose } = interruptSignal();
     let progress: Progress | undefined;
     const lastEval: { v?: number } = {};
     const onEvent = (e: WorkerEvent): void => {
+      recorder.onEvent(e);
       if (e.type === 'warning')
         process.stderr.write(args.json ? `${JSON.stringify(e)}\n` : `warning: ${String(e.message)}\n`);
       if (e.type === 'phase' && !args.json)
@@ -161,7 +181,6 @@ export const command = defineCommand({
         process.stderr.write(
           `On-policy round ${String(e.round)}/${String(e.rounds)}: ${String(e.onPolicyRows)} student samples in ${Number(e.sampleSeconds).toFixed(1)}s\n`,
         );
-      process.stderr.write(`${e.phase === 'init' ? 'Initialising model' : 'Tokenising data'}…\n`);
       if (e.type === 'loaded' && !args.json) process.stderr.write(`${describeLoaded(e)}\n`);
       if (e.type === 'memory' && !args.json) process.stderr.write(`${describeMemory(e)}\n`);
       if (e.type === 'start' && typeof e.totalSteps === 'number') {
@@ -230,7 +249,11 @@ export const command = defineCommand({
           gradCheckpoint: args['grad-checkpoint'],
         },
         { signal, onEvent, venv: { onProgress: setupProgress(args.json), signal } },
-      );
+      ).catch((error: unknown) => {
+        recorder.finish(signal.aborted ? 'interrupted' : 'failed');
+        throw error;
+      });
+      recorder.finish('completed', res);
       progress?.stop();
       const quantized = quantize
         ? await quantizeModel(res.out, res.out.replace(/(\.gguf)?$/i, `-${quantize}.gguf`), {
