@@ -12,13 +12,17 @@ from __future__ import annotations
 import os
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+from typing import cast
 
 import torch
 import torch.distributed as dist
 from torch import nn
+from torch.distributed.fsdp import FSDPModule, MixedPrecisionPolicy, fully_shard
 from torch.distributed.tensor import DTensor
+from torch.nn.parallel import DistributedDataParallel
 
 from .errors import WorkerError
+from .model import LlamaModel
 
 
 @dataclass
@@ -80,7 +84,8 @@ def join_group(use_cuda: bool, fsdp: bool, device: torch.device) -> tuple[int, i
     if world > 1:
         dist.init_process_group(backend, device_id=device if use_cuda else None)
     else:
-        dist.init_process_group(backend, store=dist.HashStore(), rank=0, world_size=1)
+        store = dist.HashStore()  # pyright: ignore[reportPrivateImportUsage]  (exported at runtime)
+        dist.init_process_group(backend, store=store, rank=0, world_size=1)
     return world, rank, local, True, backend
 
 
@@ -100,7 +105,7 @@ def find_writer(procs: Procs) -> int:
     return int(lowest)
 
 
-def wrap(model: nn.Module, procs: Procs) -> nn.Module:
+def wrap(model: LlamaModel, procs: Procs) -> nn.Module:
     """DDP (replicated weights) or FSDP2 (``fully_shard`` per block, then the root) around ``model``.
 
     FSDP shards parameters, gradients and — since the optimizer is built on the sharded parameters — optimizer
@@ -108,7 +113,6 @@ def wrap(model: nn.Module, procs: Procs) -> nn.Module:
     """
     if procs.fsdp:
         from torch.distributed.device_mesh import init_device_mesh
-        from torch.distributed.fsdp import MixedPrecisionPolicy, fully_shard
 
         mesh = init_device_mesh(procs.device.type, (procs.world,))
         mp = (
@@ -116,22 +120,22 @@ def wrap(model: nn.Module, procs: Procs) -> nn.Module:
             if procs.autocast
             else MixedPrecisionPolicy()
         )
-        for layer in model.layers:  # type: ignore[union-attr]
+        for layer in model.layers:
             fully_shard(layer, mesh=mesh, mp_policy=mp)
         fully_shard(model, mesh=mesh, mp_policy=mp)
         return model
     if procs.distributed:
-        return nn.parallel.DistributedDataParallel(model, device_ids=[procs.device.index] if procs.use_cuda else None)
+        return DistributedDataParallel(model, device_ids=[procs.device.index] if procs.use_cuda else None)
     return model
 
 
 def grad_sync(wrapped: nn.Module, procs: Procs, sync: bool) -> AbstractContextManager[None]:
     """Skip the gradient reduction on all but the last micro-batch of a step (gradient accumulation)."""
     if procs.fsdp:
-        wrapped.set_requires_gradient_sync(sync)  # type: ignore[operator]
+        cast(FSDPModule, wrapped).set_requires_gradient_sync(sync)
         return nullcontext()
     if procs.distributed and not sync:
-        return wrapped.no_sync()  # type: ignore[operator,return-value]
+        return cast(DistributedDataParallel, wrapped).no_sync()
     return nullcontext()
 
 

@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import torch
-import torch.distributed.checkpoint as dcp
 from torch import nn
 from torch.distributed.checkpoint.state_dict import get_state_dict, set_state_dict
+from torch.distributed.checkpoint.state_dict_loader import load as dcp_load
+from torch.distributed.checkpoint.state_dict_saver import save as dcp_save
 
 from .parallel import Procs, barrier
 
@@ -55,7 +56,7 @@ def save_sharded(
         shutil.rmtree(tmp, ignore_errors=True)
     barrier(procs)
     model_sd, optim_sd = get_state_dict(model, opt)
-    dcp.save({"model": model_sd, "optim": optim_sd}, checkpoint_id=str(tmp))
+    dcp_save({"model": model_sd, "optim": optim_sd}, checkpoint_id=str(tmp))
     barrier(procs)
     if procs.rank == 0:
         (tmp / META).write_text(json.dumps({**meta, "world": procs.world, "fsdp": True}), encoding="utf-8")
@@ -75,5 +76,5 @@ def load_sharded(path: Path, model: nn.Module, opt: torch.optim.Optimizer) -> No
     """Collective under FSDP: load ``path`` into the (sharded) model and optimizer, whatever rank count wrote it."""
     model_sd, optim_sd = get_state_dict(model, opt)
     state = {"model": model_sd, "optim": optim_sd}
-    dcp.load(state, checkpoint_id=str(path))
+    dcp_load(state, checkpoint_id=str(path))
     set_state_dict(model, opt, model_state_dict=state["model"], optim_state_dict=state["optim"])

@@ -14,7 +14,6 @@ import os
 import signal
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import torch
@@ -24,7 +23,7 @@ from gguf import GGUFReader
 from . import __version__, protocol
 from .base_model import load_base
 from .batches import batch, eval_loss, loss_sum, lr_at, stream_rows
-from .checkpoint import checkpoint_dir, latest_in, load_checkpoint, save_checkpoint_in, upgrade_model_state
+from .checkpoint import latest_in
 from .config import TrainConfig, load_config
 from .data import Dataset, Packed, load_dataset, pack, split_docs
 from .determinism import make_deterministic
@@ -35,7 +34,6 @@ from .model import LlamaModel
 from .parallel import (
     Procs,
     all_reduce,
-    barrier,
     find_writer,
     full_state,
     grad_sync,
@@ -45,7 +43,7 @@ from .parallel import (
     wrap,
 )
 from .presets import count_params
-from .sharded_checkpoint import is_sharded, load_sharded, read_meta, save_sharded
+from .run_checkpoints import ckpt_dir, resume, save
 from .student import export_state, prepare_student
 
 
@@ -123,10 +121,6 @@ def _setup_processes(cfg: TrainConfig) -> Procs:
     return procs
 
 
-def _ckpt_dir(cfg: TrainConfig) -> Path:
-    return Path(cfg.checkpointDir) if cfg.checkpointDir else checkpoint_dir(cfg.runDir)
-
-
 def _load_data(cfg: TrainConfig, vocab_size: int) -> _Data:
     """Read the tokenised dataset, hold out the eval documents and pack both sides into rows of ``seqLen``."""
     ds = load_dataset(cfg.data, vocab_size)
@@ -165,77 +159,6 @@ def _optimizer(model: LlamaModel, cfg: TrainConfig) -> torch.optim.AdamW:
     )
 
 
-def _check_resumable(meta: dict, last: Path, ds: Dataset, plan: _Plan, cfg: TrainConfig) -> None:
-    if (
-        meta.get("dataSha256") != ds.sha256
-        or meta.get("rowsPerStep") != plan.rows_per_step
-        or meta.get("seqLen") != cfg.seqLen
-    ):
-        raise WorkerError(
-            "E_RESUME_MISMATCH",
-            f"checkpoint {last} was made with different data or batch settings",
-            "resume with the same --data, --batch-tokens and --seq-len (a different rank count needs --batch-tokens"
-            " / --seq-len divisible by every rank count), or start over without --resume",
-        )
-
-
-def _resume(
-    cfg: TrainConfig, model: LlamaModel, opt: torch.optim.Optimizer, ds: Dataset, plan: _Plan, procs: Procs
-) -> int:
-    """With ``resume``, load the latest checkpoint (same data and batch settings only); the step to start after.
-
-    FSDP runs load sharded checkpoints written by any number of ranks; the others load single-file ones. Every
-    rank must find the same checkpoint (a run spanning nodes needs its run folder on shared storage).
-    """
-    last = latest_in(_ckpt_dir(cfg)) if cfg.resume else None
-    if cfg.resume and last is None:
-        protocol.emit("warning", message="--resume: no checkpoint found, starting from the beginning")
-    start_step = 0 if last is None else _load_resume(last, cfg, model, opt, ds, plan, procs)
-    hi, neg_lo = all_reduce([float(start_step), float(-start_step)], procs, dist.ReduceOp.MAX)
-    if hi != -neg_lo:
-        raise WorkerError(
-            "E_RESUME_MISMATCH",
-            f"the ranks found different checkpoints (steps {int(-neg_lo)} … {int(hi)})",
-            "put --run-dir on storage that every node sees (NFS, Lustre) so that all ranks resume from one checkpoint",
-        )
-    if last is not None:
-        protocol.emit("resumed", step=start_step, checkpoint=str(last), world=procs.world)
-    return start_step
-
-
-def _load_resume(
-    last: Path, cfg: TrainConfig, model: LlamaModel, opt: torch.optim.Optimizer, ds: Dataset, plan: _Plan, procs: Procs
-) -> int:
-    if is_sharded(last):
-        meta = read_meta(last)
-        _check_resumable(meta, last, ds, plan, cfg)
-        if not procs.fsdp:
-            raise WorkerError(
-                "E_RESUME_MISMATCH",
-                f"checkpoint {last.name} is sharded (written with --fsdp)",
-                "resume with --fsdp (any --nproc / --nnodes)",
-            )
-        load_sharded(last, model, opt)
-        return int(meta["step"])
-    if procs.fsdp:
-        raise WorkerError(
-            "E_RESUME_MISMATCH",
-            f"checkpoint {last.name} was written without --fsdp",
-            "resume without --fsdp (DDP resumes on any --nproc), or start over without --resume",
-        )
-    ck = load_checkpoint(last)
-    _check_resumable(ck, last, ds, plan, cfg)
-    state_dict, upgraded = upgrade_model_state(ck["model"])
-    model.load_state_dict(state_dict)
-    if upgraded:
-        protocol.emit(
-            "warning", message="checkpoint from an older trainer layout: weights kept, optimizer moments reset"
-        )
-    else:
-        opt.load_state_dict(ck["optimizer"])
-    return int(ck["step"])
-
-
 def _emit_start(model: LlamaModel, data: _Data, plan: _Plan, procs: Procs, start_step: int) -> int:
     """Tell the parent what is about to run; the parameter count."""
     params = count_params(model.config)
@@ -263,32 +186,6 @@ def _emit_start(model: LlamaModel, data: _Data, plan: _Plan, procs: Procs, start
         pid=os.getpid(),
     )
     return params
-
-
-def _checkpoint_meta(ds: Dataset, plan: _Plan, cfg: TrainConfig, step: int) -> dict:
-    return {
-        "step": step,
-        "dataSha256": ds.sha256,
-        "rowsPerStep": plan.rows_per_step,
-        "seqLen": cfg.seqLen,
-        "version": __version__,
-    }
-
-
-def _save(
-    cfg: TrainConfig, model: LlamaModel, opt: torch.optim.Optimizer, ds: Dataset, plan: _Plan, procs: Procs, step: int
-) -> Path:
-    """Collective: FSDP ranks each write their shards; otherwise rank 0 writes one file and the others wait."""
-    meta = _checkpoint_meta(ds, plan, cfg, step)
-    if procs.fsdp:
-        return save_sharded(_ckpt_dir(cfg), step, model, opt, meta, procs)
-    path = _ckpt_dir(cfg) / f"step-{step:08d}.pt"
-    if procs.rank == 0:
-        path = save_checkpoint_in(
-            _ckpt_dir(cfg), step, {"model": model.state_dict(), "optimizer": opt.state_dict(), **meta}
-        )
-    barrier(procs)
-    return path
 
 
 def _step(
@@ -330,7 +227,7 @@ def _step(
     grad_norm = to_local_float(torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.gradClip))
     loss_val = all_reduce([loss_acc], procs)[0] / world  # every rank sees the same loss and decides alike
     if not math.isfinite(loss_val) or not math.isfinite(grad_norm):
-        last_good = latest_in(_ckpt_dir(cfg))
+        last_good = latest_in(ckpt_dir(cfg))
         raise WorkerError(
             "E_NAN",
             f"loss or gradient became {'NaN/inf'} at step {step} (lr {lr:.2e})",
@@ -366,7 +263,7 @@ def _finish(
     the training metadata. Each node's leader reports ``done`` (``out`` only where the GGUF was written)."""
     total = plan.total
     if progress.start_step < total:
-        _save(cfg, model, opt, data.ds, plan, procs, total)
+        save(cfg, model, opt, data.ds, plan.rows_per_step, procs, total)
     state = full_state(model, procs) if procs.fsdp else None
     writer = procs.rank == procs.writer
     if writer:
@@ -437,11 +334,11 @@ def train(cfg: TrainConfig) -> int:
     if procs.fsdp:  # shard first (fully_shard moves each rank's shards to the device), then the optimizer
         wrapped = wrap(model, procs)
         opt = _optimizer(model, cfg)
-        start_step = _resume(cfg, model, opt, data.ds, plan, procs)
+        start_step = resume(cfg, model, opt, data.ds, plan.rows_per_step, procs)
     else:  # DDP: every rank loads the same checkpoint, then DDP wraps the model
         model.to(procs.device)
         opt = _optimizer(model, cfg)
-        start_step = _resume(cfg, model, opt, data.ds, plan, procs)
+        start_step = resume(cfg, model, opt, data.ds, plan.rows_per_step, procs)
         wrapped = wrap(model, procs)
     params = _emit_start(model, data, plan, procs, start_step)
     progress = _Progress(start_step=start_step, parent=os.getppid())
@@ -496,7 +393,7 @@ def _run_steps(
         )
         stop, due = _stop_or_save(progress.parent, due, procs)
         if (due or stop) and step < total:
-            path = _save(cfg, model, opt, data.ds, plan, procs, step)
+            path = save(cfg, model, opt, data.ds, plan.rows_per_step, procs, step)
             protocol.emit("checkpoint", step=step, path=str(path))
             progress.last_ckpt = now
         if stop:
