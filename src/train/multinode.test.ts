@@ -105,12 +105,13 @@ describe.runIf(process.env.DISTILL_SLOW === '1')('multi-node training (2 CPU nod
       expect((await readdir(join(dir, name))).filter((f) => f.endsWith('.gguf'))).toEqual(['model.gguf']);
       const start = n0?.events.find((e) => e.type === 'start');
       expect(start).toMatchObject({ world: 2, fsdp });
-      expect(Math.abs((r0.loss ?? 0) - (single.loss ?? 0))).toBeLessThan(2e-3);
+      expect(Math.abs((r0.loss ?? 0) - (single.loss ?? 0))).toBeLessThan(1e-4);
       expect(r1.loss).toBeCloseTo(r0.loss ?? 0, 6);
       const ckpts = await readdir(join(dir, name, 'model.run', 'checkpoints'));
       expect(ckpts.some((f) => f.endsWith(fsdp ? '.dcp' : '.pt'))).toBe(true);
       if (fsdp) fsdpLoss = r0.loss ?? Number.NaN;
       else ddpLoss = r0.loss ?? Number.NaN;
+      console.info(`2 nodes ${name}: final loss ${r0.loss} vs 1 rank ${single.loss}`);
     }
     // node 1's own files stay in node-1/, apart from node 0's
     expect(existsSync(join(dir, 'ddp', 'model.run', 'node-1', 'metrics.jsonl'))).toBe(true);
@@ -140,6 +141,9 @@ describe.runIf(process.env.DISTILL_SLOW === '1')('multi-node training (2 CPU nod
     expect(Number(resumed?.step)).toBeGreaterThanOrEqual(2);
     expect(Number(resumed?.step)).toBeLessThan(8);
     expect(r0.written).toBe(true);
+    console.info(
+      `DDP resumed from step ${String(resumed?.step)}: final loss ${r0.loss} vs ${ddpLoss} uninterrupted`,
+    );
     expect(Math.abs((r0.loss ?? 0) - ddpLoss)).toBeLessThan(1e-4);
   });
 
@@ -157,6 +161,9 @@ describe.runIf(process.env.DISTILL_SLOW === '1')('multi-node training (2 CPU nod
     expect(String(resumed?.checkpoint)).toMatch(/step-\d{8}\.dcp$/);
     expect(Number(resumed?.step)).toBeGreaterThanOrEqual(2);
     expect(r.written).toBe(true);
-    expect(Math.abs((r.loss ?? 0) - fsdpLoss)).toBeLessThan(2e-3);
+    console.info(
+      `FSDP 2 ranks → 1 rank from step ${String(resumed?.step)}: final loss ${r.loss} vs ${fsdpLoss}`,
+    );
+    expect(Math.abs((r.loss ?? 0) - fsdpLoss)).toBeLessThan(1e-4);
   });
 });
