@@ -42,6 +42,24 @@ def test_all_reduce_builds_its_tensor_on_the_collective_device(monkeypatch: pyte
     assert len(seen) == (2 if torch.cuda.is_available() else 1)
 
 
+def test_stop_and_checkpoint_decisions_are_the_same_on_every_rank(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A time-based checkpoint can fall due on one rank and not on another; a collective save must start everywhere.
+    import os
+
+    from distill_trainer import train as train_mod
+
+    other_rank = [0.0, 1.0]  # the other rank: no stop, checkpoint due
+
+    def fake_all_reduce(values: list[float], procs: Procs, op: object = None) -> list[float]:
+        return [max(a, b) for a, b in zip(values, other_rank, strict=True)]
+
+    monkeypatch.setattr(train_mod, "all_reduce", fake_all_reduce)
+    procs = Procs(2, 0, 0, 0, True, False, torch.device("cpu"), False, 1, backend="gloo")
+    assert train_mod._stop_or_save(os.getppid(), False, procs) == (False, True)
+    other_rank[:] = [1.0, 0.0]  # the other rank got SIGTERM
+    assert train_mod._stop_or_save(os.getppid(), False, procs) == (True, False)
+
+
 def _cfg(tmp: Path, base: Path, data: Path, name: str, **kw) -> TrainConfig:
     return TrainConfig(
         base=str(base),
