@@ -75,6 +75,8 @@ describe('distill train: provenance and --quantize', () => {
     }
     expect(run.stderr).toMatch(/Memory estimate on cpu: .* MB of .* MB free/);
     expect(run.stderr).toMatch(/Loaded llama base \(F32 ×\d+/);
+    // one phase line per phase, not one per worker event
+    expect(run.stderr.match(/Tokenising data…/g) ?? []).toHaveLength(1);
     const info = await readGgufFileInfo(out, { readTensorInfo: false });
     const meta = info.metadata as unknown as Record<string, Record<string, unknown>>;
     expect(meta.general?.name).toBe('student');

@@ -29,6 +29,8 @@ export interface TrainHooks {
 
 export interface TrainResult {
   out: string;
+  /** Whether this process wrote `out`: false on the nodes other than node 0 of a multi-node run. */
+  written: boolean;
   runDir: string;
   metrics: string;
   steps: number;
@@ -90,7 +92,10 @@ export async function prepareTraining(
 ): Promise<PreparedTraining | PreparedOnPolicy> {
   const o = validate(TrainOptionsSchema, input, 'train options');
   const out = resolve(o.out);
-  const runDir = resolve(o.runDir ?? defaultRunDir(out));
+  // Nodes other than 0 keep their tokenised data, config and metrics in `node-R/` (the run folder may be shared
+  // storage) and share node 0's checkpoints, which every rank of a multi-node run must see.
+  const sharedRunDir = resolve(o.runDir ?? defaultRunDir(out));
+  const runDir = o.nodeRank > 0 ? join(sharedRunDir, `node-${o.nodeRank}`) : sharedRunDir;
   const venvOpt = hooks.venv ? { venv: hooks.venv } : {};
   const signalOpt = hooks.signal ? { signal: hooks.signal } : {};
 
@@ -198,6 +203,8 @@ export async function prepareTraining(
       loraDropout: o.loraDropout,
       loraTargets: o.loraTargets,
       gradCheckpoint: o.gradCheckpoint,
+      fsdp: o.fsdp,
+      checkpointDir: join(sharedRunDir, 'checkpoints'),
       ...kd.config,
       chatTemplate: STUDENT_CHAT_TEMPLATE,
       name: o.name ?? basename(out).replace(/\.gguf$/i, ''),
@@ -237,12 +244,16 @@ export async function trainModel(input: TrainOptionsInput, hooks: TrainHooks = {
     ...venvOpt,
     ...signalOpt,
     nproc: o.nproc,
+    nnodes: o.nnodes,
+    nodeRank: o.nodeRank,
+    ...(o.rdzv ? { rdzv: o.rdzv } : {}),
     onEvent: emit,
     ...(hooks.onStderr ? { onStderr: hooks.onStderr } : {}),
   });
   const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
   return {
     out,
+    written: typeof done.out === 'string',
     runDir,
     metrics,
     steps: num(done.steps) ?? 0,

@@ -43,8 +43,26 @@ export const TrainOptionsSchema = z
     seed: z.number().int().default(0),
     /** Train on thinking + answer; false trains answers after an empty thinking block. Defaults to true. */
     thinking: z.boolean().default(true),
-    /** Processes under torchrun (DDP). Defaults to 1. */
+    /** Processes per node under torchrun (DDP, or FSDP with `fsdp`). Defaults to 1. */
     nproc: z.number().int().min(1).default(1),
+    /** Nodes (machines) in the run, each started with the same command and its own `nodeRank`. Defaults to 1. */
+    nnodes: z.number().int().min(1).default(1),
+    /** This node's number, 0 … nnodes-1; node 0 hosts the rendezvous and writes the GGUF. Defaults to 0. */
+    nodeRank: z.number().int().min(0).default(0),
+    /** `HOST:PORT` of the c10d rendezvous: node 0's address and a free port. Needed when nnodes > 1. */
+    rdzv: z
+      .string()
+      .regex(
+        /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9][A-Za-z0-9.-]*):(\d{1,5})$/,
+        'use HOST:PORT, e.g. 10.0.0.1:29400 (node 0 and a free port)',
+      )
+      .refine((v) => {
+        const port = Number(v.slice(v.lastIndexOf(':') + 1));
+        return port >= 1 && port <= 65535;
+      }, 'the --rdzv port must be 1 … 65535')
+      .optional(),
+    /** Shard parameters, gradients and optimizer state over all ranks (FSDP2); sharded checkpoints. Defaults to false. */
+    fsdp: z.boolean().default(false),
     /** `general.name` of the output. Defaults to the output file name. */
     name: z.string().optional(),
     /** auto | cpu | cuda. Defaults to auto (CUDA + bf16 when present). */
@@ -97,6 +115,26 @@ export const TrainOptionsSchema = z
   })
   .refine((o) => o.kd === 'sft' || o.kdTeacher !== undefined, {
     message: '--kd forward-kl and --kd on-policy need --kd-teacher MODEL.gguf',
+  })
+  .refine((o) => o.nnodes === 1 || o.rdzv !== undefined, {
+    message: "--nnodes > 1 needs --rdzv HOST:PORT (node 0's address and a free port, the same on every node)",
+    path: ['rdzv'],
+  })
+  .refine((o) => o.nnodes > 1 || o.rdzv === undefined, {
+    message: '--rdzv is for runs over several nodes: add --nnodes M (or drop --rdzv)',
+    path: ['rdzv'],
+  })
+  .refine((o) => o.nodeRank < o.nnodes, {
+    message: '--node-rank must be 0 … nnodes-1',
+    path: ['nodeRank'],
+  })
+  .refine((o) => o.nnodes === 1 || o.kd !== 'on-policy', {
+    message: '--kd on-policy samples on one machine: run it without --nnodes (use --nproc on one node)',
+    path: ['nnodes'],
+  })
+  .refine((o) => !(o.fsdp && o.loraRank > 0), {
+    message: '--fsdp shards full fine-tuning; LoRA adapters are small, so drop --fsdp (LoRA runs use DDP)',
+    path: ['fsdp'],
   });
 
 export type TrainOptionsInput = z.input<typeof TrainOptionsSchema>;

@@ -4,19 +4,18 @@ import { AbortedError } from '../core/errors/aborted-error.ts';
 import type { DistillError } from '../core/errors/distill-error.ts';
 import { InvalidInputError } from '../core/errors/invalid-input-error.ts';
 import { ModelError } from '../core/errors/model-error.ts';
+import { type LaunchOptions, launchArgs } from './launch.ts';
 import { trainerDir } from './paths.ts';
 import { ensureVenv, type VenvOptions } from './venv.ts';
 import { ErrorEventSchema, type WorkerEvent, WorkerEventSchema } from './worker-events.ts';
 
-export interface RunWorkerOptions {
+export interface RunWorkerOptions extends LaunchOptions {
   /** Venv options (root, progress callback). Defaults to the cached default venv. */
   venv?: VenvOptions;
   /** Called for every JSON line the worker prints. Defaults to no-op. */
   onEvent?: (event: WorkerEvent) => void;
   /** On abort the worker gets SIGTERM, checkpoints, and the call rejects with AbortedError. */
   signal?: AbortSignal;
-  /** Run under torchrun with this many processes (DDP). Defaults to 1 (plain python). */
-  nproc?: number;
   /** Extra environment variables. Defaults to none. */
   env?: Record<string, string>;
   /** Called with the worker's stderr (warnings, tracebacks). Defaults to keeping only a tail for errors. */
@@ -54,23 +53,11 @@ function toError(event: { code: string; message: string; hint?: string | undefin
  */
 export async function runWorker(args: string[], options: RunWorkerOptions = {}): Promise<WorkerResult> {
   const venv = await ensureVenv(options.venv);
-  const nproc = options.nproc ?? 1;
-  const argv =
-    nproc > 1
-      ? [
-          '-m',
-          'torch.distributed.run',
-          '--standalone',
-          `--nproc-per-node=${nproc}`,
-          '-m',
-          'distill_trainer',
-          ...args,
-        ]
-      : ['-m', 'distill_trainer', ...args];
+  const launch = launchArgs(args, options);
   const dir = trainerDir();
-  const child = spawn(venv.python, argv, {
+  const child = spawn(venv.python, launch.argv, {
     cwd: dir,
-    env: { ...process.env, PYTHONPATH: dir, PYTHONUNBUFFERED: '1', ...options.env },
+    env: { ...process.env, PYTHONPATH: dir, PYTHONUNBUFFERED: '1', ...launch.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const events: WorkerEvent[] = [];

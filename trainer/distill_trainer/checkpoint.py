@@ -1,4 +1,8 @@
-"""Training checkpoints: model + optimizer + step, written atomically; the newest two are kept."""
+"""Training checkpoints: model + optimizer + step, written atomically; the newest two are kept.
+
+One file per checkpoint (one process or DDP: rank 0 writes it); FSDP runs write sharded folders instead
+(sharded_checkpoint.py). ``latest_in`` finds the newest of either kind.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ from typing import Any
 
 import torch
 
+from .sharded_checkpoint import sharded_checkpoints
+
 _NAME = re.compile(r"^step-(\d{8})\.pt$")
 
 
@@ -17,15 +23,26 @@ def checkpoint_dir(run_dir: str) -> Path:
 
 
 def latest_checkpoint(run_dir: str) -> Path | None:
-    d = checkpoint_dir(run_dir)
+    return latest_in(checkpoint_dir(run_dir))
+
+
+def latest_in(d: Path) -> Path | None:
+    """The newest checkpoint in ``d`` by step: a ``step-N.pt`` file or a complete ``step-N.dcp/`` folder (FSDP)."""
     if not d.is_dir():
         return None
-    found = sorted(p for p in d.iterdir() if _NAME.match(p.name))
-    return found[-1] if found else None
+    found = [p for p in d.iterdir() if _NAME.match(p.name)] + sharded_checkpoints(d)
+    return max(found, key=lambda p: (_step_of(p), p.suffix == ".pt")) if found else None
+
+
+def _step_of(p: Path) -> int:
+    return int(p.name.split("-", 1)[1].split(".", 1)[0])
 
 
 def save_checkpoint(run_dir: str, step: int, state: dict[str, Any], keep: int = 2) -> Path:
-    d = checkpoint_dir(run_dir)
+    return save_checkpoint_in(checkpoint_dir(run_dir), step, state, keep)
+
+
+def save_checkpoint_in(d: Path, step: int, state: dict[str, Any], keep: int = 2) -> Path:
     d.mkdir(parents=True, exist_ok=True)
     path = d / f"step-{step:08d}.pt"
     tmp = d / f".{path.name}.partial"

@@ -51,6 +51,8 @@ class TrainConfig:
     loraTargets: str = "attn,mlp"
     gradCheckpoint: bool = False
     memoryLimitMb: int = 0  # 0 = free RAM (CPU) / VRAM (CUDA); tests set it
+    fsdp: bool = False  # shard parameters, gradients and optimizer state with FSDP2 (parallel.py)
+    checkpointDir: str = ""  # "" = runDir/checkpoints; other nodes of a multi-node run share node 0's
 
 
 def load_config(path: str) -> TrainConfig:
@@ -73,4 +75,6 @@ def load_config(path: str) -> TrainConfig:
         raise WorkerError("E_BAD_CONFIG", "need seqLen ≥ 8, batchTokens ≥ seqLen and lr > 0")
     if cfg.loraRank < 0 or cfg.loraDropout < 0 or cfg.loraDropout >= 1:
         raise WorkerError("E_BAD_CONFIG", "need loraRank ≥ 0 and 0 ≤ loraDropout < 1")
+    if cfg.fsdp and cfg.loraRank > 0:
+        raise WorkerError("E_BAD_CONFIG", "fsdp shards full fine-tuning; LoRA runs replicate (drop fsdp)")
     return cfg

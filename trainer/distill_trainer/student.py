@@ -12,9 +12,12 @@ from .memory import available_bytes, check_fits, estimate
 from .model import LlamaModel
 
 
-def prepare_student(model: LlamaModel, cfg: TrainConfig, micro_rows: int, device: torch.device) -> dict:
+def prepare_student(
+    model: LlamaModel, cfg: TrainConfig, micro_rows: int, device: torch.device, shards: int = 1
+) -> dict:
     """Apply ``--lora-*`` and ``--grad-checkpoint``, estimate memory, refuse if it cannot fit. Returns the
-    provenance keys (``distill.*``) that describe the set-up."""
+    provenance keys (``distill.*``) that describe the set-up. With FSDP over ``shards`` ranks, each rank holds
+    1/shards of the weights, gradients and optimizer state (the estimate is per rank)."""
     lora = cfg.loraRank > 0
     alpha = cfg.loraAlpha if cfg.loraAlpha > 0 else 2.0 * cfg.loraRank
     if lora:
@@ -24,8 +27,8 @@ def prepare_student(model: LlamaModel, cfg: TrainConfig, micro_rows: int, device
     trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
     est = estimate(
         model.config,
-        params,
-        trainable,
+        -(-params // shards),
+        -(-trainable // shards),
         micro_rows,
         cfg.seqLen,
         cfg.gradCheckpoint,

@@ -2,7 +2,9 @@
 
 AdamW, linear warmup + cosine decay, gradient clipping and accumulation, packed rows with per-document
 attention, held-out eval loss, checkpoints every N steps / minutes and on SIGTERM/SIGINT, ``resume``,
-NaN/inf guard. Runs as one process or under ``torchrun`` (DDP; gloo on CPU, nccl on CUDA).
+NaN/inf guard. Runs as one process or under ``torchrun`` on one or several nodes (gloo on CPU, nccl on CUDA):
+DDP replicates the model, ``fsdp`` shards parameters, gradients and optimizer state with FSDP2 and checkpoints
+with torch.distributed.checkpoint (resumable on any number of ranks). See parallel.py.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from gguf import GGUFReader
 from . import __version__, protocol
 from .base_model import load_base
 from .batches import batch, eval_loss, loss_sum, lr_at, stream_rows
-from .checkpoint import latest_checkpoint, load_checkpoint, save_checkpoint, upgrade_model_state
+from .checkpoint import latest_in
 from .config import TrainConfig, load_config
 from .data import Dataset, Packed, load_dataset, pack, split_docs
 from .determinism import make_deterministic
@@ -29,7 +31,19 @@ from .errors import WorkerError
 from .gguf_io import save_model
 from .kd_data import KdScores, load_kd
 from .model import LlamaModel
+from .parallel import (
+    Procs,
+    all_reduce,
+    find_writer,
+    full_state,
+    grad_sync,
+    join_group,
+    leave,
+    to_local_float,
+    wrap,
+)
 from .presets import count_params
+from .run_checkpoints import ckpt_dir, resume, save
 from .student import export_state, prepare_student
 
 
@@ -47,19 +61,6 @@ class _Stop:
 
 def run_from_config(path: str) -> int:
     return train(load_config(path))
-
-
-@dataclass
-class _Procs:
-    """Where this process runs: its rank among ``world`` processes, its device and whether it autocasts to bf16."""
-
-    world: int
-    rank: int
-    distributed: bool
-    use_cuda: bool
-    device: torch.device
-    autocast: bool
-    threads: int
 
 
 @dataclass
@@ -99,25 +100,25 @@ class _Progress:
     eval_val: float | None = None
 
 
-def _setup_processes(cfg: TrainConfig) -> _Procs:
-    """Join the process group under torchrun, pick the device, seed torch and install the stop signals."""
-    world = int(os.environ.get("WORLD_SIZE", "1"))
-    rank = int(os.environ.get("RANK", "0"))
-    distributed = world > 1
+def _setup_processes(cfg: TrainConfig) -> Procs:
+    """Join the process group under torchrun (or a one-rank group for FSDP alone), pick the device, seed torch,
+    install the stop signals and agree on the rank that writes the GGUF. Each node's local rank 0 reports events."""
     use_cuda = cfg.device == "cuda" or (cfg.device == "auto" and torch.cuda.is_available())
-    if distributed:
-        dist.init_process_group("nccl" if use_cuda else "gloo")
-    protocol.set_enabled(rank == 0)
+    local = int(os.environ.get("LOCAL_RANK", "0"))
     if use_cuda:
-        local = int(os.environ.get("LOCAL_RANK", "0"))
         torch.cuda.set_device(local)
         device = torch.device("cuda", local)
     else:
         device = torch.device("cpu")
+    world, rank, local, distributed, backend = join_group(use_cuda, cfg.fsdp, device)
+    protocol.set_enabled(local == 0)
     autocast = use_cuda and torch.cuda.is_bf16_supported()
     threads = make_deterministic(cfg.seed, cfg.threads)
     _Stop.install()
-    return _Procs(world, rank, distributed, use_cuda, device, autocast, threads)
+    node_rank = int(os.environ.get("DISTILL_NODE_RANK", "0"))
+    procs = Procs(world, rank, local, node_rank, distributed, use_cuda, device, autocast, threads, backend, cfg.fsdp)
+    procs.writer = find_writer(procs)
+    return procs
 
 
 def _load_data(cfg: TrainConfig, vocab_size: int) -> _Data:
@@ -158,38 +159,7 @@ def _optimizer(model: LlamaModel, cfg: TrainConfig) -> torch.optim.AdamW:
     )
 
 
-def _resume(cfg: TrainConfig, model: LlamaModel, opt: torch.optim.Optimizer, ds: Dataset, plan: _Plan) -> int:
-    """With ``resume``, load the latest checkpoint (same data and batch settings only); the step to start after."""
-    last = latest_checkpoint(cfg.runDir) if cfg.resume else None
-    if cfg.resume and last is None:
-        protocol.emit("warning", message="--resume: no checkpoint found, starting from the beginning")
-    if last is None:
-        return 0
-    ck = load_checkpoint(last)
-    if (
-        ck.get("dataSha256") != ds.sha256
-        or ck.get("rowsPerStep") != plan.rows_per_step
-        or ck.get("seqLen") != cfg.seqLen
-    ):
-        raise WorkerError(
-            "E_RESUME_MISMATCH",
-            f"checkpoint {last} was made with different data or batch settings",
-            "resume with the same --data, --batch-tokens and --seq-len, or start over without --resume",
-        )
-    state_dict, upgraded = upgrade_model_state(ck["model"])
-    model.load_state_dict(state_dict)
-    if upgraded:
-        protocol.emit(
-            "warning", message="checkpoint from an older trainer layout: weights kept, optimizer moments reset"
-        )
-    else:
-        opt.load_state_dict(ck["optimizer"])
-    start_step = int(ck["step"])
-    protocol.emit("resumed", step=start_step, checkpoint=str(last))
-    return start_step
-
-
-def _emit_start(model: LlamaModel, data: _Data, plan: _Plan, procs: _Procs, start_step: int) -> int:
+def _emit_start(model: LlamaModel, data: _Data, plan: _Plan, procs: Procs, start_step: int) -> int:
     """Tell the parent what is about to run; the parameter count."""
     params = count_params(model.config)
     protocol.emit(
@@ -207,6 +177,9 @@ def _emit_start(model: LlamaModel, data: _Data, plan: _Plan, procs: _Procs, star
         startStep=start_step,
         warmupSteps=plan.warmup,
         world=procs.world,
+        rank=procs.rank,
+        fsdp=procs.fsdp,
+        writer=procs.rank == procs.writer,
         device=str(procs.device),
         bf16=procs.autocast,
         threads=torch.get_num_threads(),
@@ -215,29 +188,15 @@ def _emit_start(model: LlamaModel, data: _Data, plan: _Plan, procs: _Procs, star
     return params
 
 
-def _checkpoint_state(
-    model: LlamaModel, opt: torch.optim.Optimizer, ds: Dataset, plan: _Plan, cfg: TrainConfig, step: int
-) -> dict:
-    return {
-        "model": model.state_dict(),
-        "optimizer": opt.state_dict(),
-        "step": step,
-        "dataSha256": ds.sha256,
-        "rowsPerStep": plan.rows_per_step,
-        "seqLen": cfg.seqLen,
-        "version": __version__,
-    }
-
-
 def _step(
     step: int,
     cfg: TrainConfig,
     model: LlamaModel,
-    ddp_model: torch.nn.Module,
+    wrapped: torch.nn.Module,
     opt: torch.optim.Optimizer,
     train_p: Packed,
     plan: _Plan,
-    procs: _Procs,
+    procs: Procs,
     kd: KdScores | None = None,
 ) -> tuple[float, float, float, int]:
     """One optimizer step over this rank's rows (gradient accumulation over micro-batches, clipping, NaN guard).
@@ -248,29 +207,27 @@ def _step(
     lr = lr_at(step, plan.total, plan.warmup, cfg.lr, cfg.minLrRatio)
     for g in opt.param_groups:
         g["lr"] = lr
-    rank, world, distributed = procs.rank, procs.world, procs.distributed
+    rank, world = procs.rank, procs.world
     rows = stream_rows(step, plan.rows_per_step, plan.n_rows, cfg.seed)[
         rank * plan.rows_per_rank : (rank + 1) * plan.rows_per_rank
     ]
     chunks = [rows[i : i + plan.micro] for i in range(0, len(rows), plan.micro)]
-    count = torch.tensor([float(train_p.mask[rows][:, 1:].sum())])
-    ntok = torch.tensor([float((train_p.segments[rows][:, 1:] >= 0).sum())])
-    if distributed:
-        dist.all_reduce(count)
-        dist.all_reduce(ntok)
-    denom = max(1.0, float(count)) / world
+    # Reduction tensors live where the backend reduces them (CUDA for nccl, CPU for gloo): parallel.all_reduce.
+    count, ntok = all_reduce(
+        [float(train_p.mask[rows][:, 1:].sum()), float((train_p.segments[rows][:, 1:] >= 0).sum())], procs
+    )
+    denom = max(1.0, count) / world
     loss_acc = 0.0
     for ci, chunk in enumerate(chunks):
         b = batch(train_p, chunk, procs.device, kd)
-        sync = (not distributed) or ci == len(chunks) - 1
-        ctx = ddp_model.no_sync() if not sync else _nullctx()  # type: ignore[operator]
-        with ctx:
-            loss = loss_sum(ddp_model, b, procs.autocast, kd) / denom
+        with grad_sync(wrapped, procs, ci == len(chunks) - 1):
+            loss = loss_sum(wrapped, b, procs.autocast, kd) / denom
             loss.backward()
         loss_acc += float(loss.detach())
-    grad_norm = float(torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.gradClip))
-    if not math.isfinite(loss_acc) or not math.isfinite(grad_norm):
-        last_good = latest_checkpoint(cfg.runDir)
+    grad_norm = to_local_float(torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.gradClip))
+    loss_val = all_reduce([loss_acc], procs)[0] / world  # every rank sees the same loss and decides alike
+    if not math.isfinite(loss_val) or not math.isfinite(grad_norm):
+        last_good = latest_in(ckpt_dir(cfg))
         raise WorkerError(
             "E_NAN",
             f"loss or gradient became {'NaN/inf'} at step {step} (lr {lr:.2e})",
@@ -279,22 +236,15 @@ def _step(
         )
     opt.step()
     opt.zero_grad(set_to_none=True)
-    loss_val = loss_acc / world if not distributed else loss_acc
-    if distributed:
-        lt = torch.tensor([loss_acc])
-        dist.all_reduce(lt)
-        loss_val = float(lt) / world
     return lr, loss_val, grad_norm, int(ntok)
 
 
-def _stop_requested(parent: int, distributed: bool) -> bool:
-    """SIGTERM/SIGINT, or the parent gone (killed hard): on any rank, all ranks stop."""
+def _stop_or_save(parent: int, due: bool, procs: Procs) -> tuple[bool, bool]:
+    """(stop, checkpoint now), the same on every rank: SIGTERM/SIGINT or the parent gone (killed hard) on any rank
+    stops all ranks, and a checkpoint due on any rank (the clocks differ) is written by all of them."""
     stop = _Stop.requested or os.getppid() != parent
-    if distributed:
-        flag = torch.tensor([1.0 if stop else 0.0])
-        dist.all_reduce(flag)
-        stop = float(flag) > 0
-    return stop
+    stop_any, due_any = all_reduce([1.0 if stop else 0.0, 1.0 if due else 0.0], procs, dist.ReduceOp.MAX)
+    return stop_any > 0, due_any > 0
 
 
 def _finish(
@@ -306,13 +256,45 @@ def _finish(
     plan: _Plan,
     progress: _Progress,
     params: int,
-    threads: int,
+    procs: Procs,
     setup_meta: dict,
 ) -> None:
-    """Rank 0: the final checkpoint, then the GGUF with the training metadata, then ``done``."""
+    """Every rank: the final checkpoint and (FSDP) the gathered weights; the writer rank then writes the GGUF with
+    the training metadata. Each node's leader reports ``done`` (``out`` only where the GGUF was written)."""
     total = plan.total
     if progress.start_step < total:
-        save_checkpoint(cfg.runDir, total, _checkpoint_state(model, opt, data.ds, plan, cfg, total))
+        save(cfg, model, opt, data.ds, plan.rows_per_step, procs, total)
+    state = full_state(model, procs) if procs.fsdp else None
+    writer = procs.rank == procs.writer
+    if writer:
+        _write_gguf(cfg, model, reader, data, plan, progress, params, procs, setup_meta, state)
+    loss_val, eval_val = progress.loss_val, progress.eval_val
+    protocol.emit(
+        "done",
+        out=cfg.out if writer else None,
+        steps=total,
+        loss=loss_val if math.isfinite(loss_val) else None,
+        evalLoss=eval_val,
+        tokens=progress.tokens_seen,
+        seconds=round(time.time() - progress.t0, 2),
+        params=params,
+        world=procs.world,
+    )
+
+
+def _write_gguf(
+    cfg: TrainConfig,
+    model: LlamaModel,
+    reader: GGUFReader,
+    data: _Data,
+    plan: _Plan,
+    progress: _Progress,
+    params: int,
+    procs: Procs,
+    setup_meta: dict,
+    state: dict[str, torch.Tensor] | None,
+) -> None:
+    total = plan.total
     loss_val, eval_val = progress.loss_val, progress.eval_val
     meta = {
         **{k: v for k, v in cfg.metadata.items() if isinstance(v, (str, int, float))},
@@ -325,7 +307,8 @@ def _finish(
         "batch_tokens": plan.rows_per_step * cfg.seqLen,
         "data_sha256": data.ds.sha256,
         "params": params,
-        "threads": threads,
+        "threads": procs.threads,
+        **({"ranks": procs.world, "fsdp": "yes" if procs.fsdp else "no"} if procs.distributed else {}),
         **setup_meta,
     }
     if eval_val is not None:
@@ -337,17 +320,7 @@ def _finish(
         metadata=meta,
         source=reader,
         chat_template=cfg.chatTemplate or None,
-        state=export_state(model),
-    )
-    protocol.emit(
-        "done",
-        out=cfg.out,
-        steps=total,
-        loss=loss_val if math.isfinite(loss_val) else None,
-        evalLoss=eval_val,
-        tokens=progress.tokens_seen,
-        seconds=round(time.time() - progress.t0, 2),
-        params=params,
+        state=state if state is not None else export_state(model),
     )
 
 
@@ -356,35 +329,33 @@ def train(cfg: TrainConfig) -> int:
     model, reader, _ = load_base(cfg.base)
     data = _load_data(cfg, model.config.vocab_size)
     plan = _plan(cfg, len(data.train_p), procs.world)
-    setup_meta = prepare_student(model, cfg, plan.micro, procs.device)
-    model.to(procs.device)
+    setup_meta = prepare_student(model, cfg, plan.micro, procs.device, procs.world if procs.fsdp else 1)
     model.train()
-    opt = _optimizer(model, cfg)
-    start_step = _resume(cfg, model, opt, data.ds, plan)
-    ddp_model: torch.nn.Module = model
-    if procs.distributed:
-        ddp_model = torch.nn.parallel.DistributedDataParallel(
-            model, device_ids=[procs.device.index] if procs.use_cuda else None
-        )
+    if procs.fsdp:  # shard first (fully_shard moves each rank's shards to the device), then the optimizer
+        wrapped = wrap(model, procs)
+        opt = _optimizer(model, cfg)
+        start_step = resume(cfg, model, opt, data.ds, plan.rows_per_step, procs)
+    else:  # DDP: every rank loads the same checkpoint, then DDP wraps the model
+        model.to(procs.device)
+        opt = _optimizer(model, cfg)
+        start_step = resume(cfg, model, opt, data.ds, plan.rows_per_step, procs)
+        wrapped = wrap(model, procs)
     params = _emit_start(model, data, plan, procs, start_step)
     progress = _Progress(start_step=start_step, parent=os.getppid())
-    _run_steps(cfg, model, ddp_model, opt, data, plan, procs, progress)
-    if procs.rank == 0:
-        _finish(cfg, model, reader, opt, data, plan, progress, params, procs.threads, setup_meta)
-    if procs.distributed:
-        dist.barrier()
-        dist.destroy_process_group()
+    _run_steps(cfg, model, wrapped, opt, data, plan, procs, progress)
+    _finish(cfg, model, reader, opt, data, plan, progress, params, procs, setup_meta)
+    leave(procs)
     return 0
 
 
 def _run_steps(
     cfg: TrainConfig,
     model: LlamaModel,
-    ddp_model: torch.nn.Module,
+    wrapped: torch.nn.Module,
     opt: torch.optim.Optimizer,
     data: _Data,
     plan: _Plan,
-    procs: _Procs,
+    procs: Procs,
     progress: _Progress,
 ) -> None:
     """Steps ``start_step+1 … total``: log, evaluate, checkpoint when due, and stop cleanly when asked."""
@@ -393,7 +364,7 @@ def _run_steps(
     while step < total:
         step += 1
         lr, progress.loss_val, grad_norm, ntok = _step(
-            step, cfg, model, ddp_model, opt, data.train_p, plan, procs, data.kd
+            step, cfg, model, wrapped, opt, data.train_p, plan, procs, data.kd
         )
         progress.tokens_seen += ntok
         now = time.time()
@@ -412,28 +383,19 @@ def _run_steps(
                 etaS=round(elapsed / done_here * (total - step), 1),
                 epoch=round(step * plan.rows_per_step / plan.n_rows, 3),
             )
-        if procs.rank == 0 and data.eval_p is not None and (step % plan.eval_every == 0 or step == total):
+        # FSDP: every rank takes part in the forward (the shards are gathered); DDP: the writer's replica.
+        evaluates = procs.fsdp or procs.rank == procs.writer
+        if evaluates and data.eval_p is not None and (step % plan.eval_every == 0 or step == total):
             progress.eval_val = eval_loss(model, data.eval_p, cfg.evalRows, plan.micro, procs.device, procs.autocast)
             protocol.emit("eval", step=step, evalLoss=round(progress.eval_val or 0.0, 6))
-        stop = _stop_requested(progress.parent, procs.distributed)
         due = (cfg.checkpointEvery > 0 and step % cfg.checkpointEvery == 0) or (
             cfg.checkpointEvery <= 0 and now - progress.last_ckpt >= cfg.checkpointSeconds
         )
+        stop, due = _stop_or_save(progress.parent, due, procs)
         if (due or stop) and step < total:
-            if procs.rank == 0:
-                path = save_checkpoint(cfg.runDir, step, _checkpoint_state(model, opt, data.ds, plan, cfg, step))
-                protocol.emit("checkpoint", step=step, path=str(path))
+            path = save(cfg, model, opt, data.ds, plan.rows_per_step, procs, step)
+            protocol.emit("checkpoint", step=step, path=str(path))
             progress.last_ckpt = now
-            if procs.distributed:
-                dist.barrier()
         if stop:
             protocol.emit("interrupted", step=step, totalSteps=total)
             raise WorkerError("E_INTERRUPTED", f"training stopped at step {step}/{total}", "re-run with --resume", 130)
-
-
-class _nullctx:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *a: object) -> None:
-        return None

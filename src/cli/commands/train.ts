@@ -70,7 +70,28 @@ export const command = defineCommand({
       description: 'Train on thinking (use --no-thinking for answer-only students)',
       default: true,
     },
-    nproc: { type: 'string', description: 'Processes under torchrun (DDP); default 1' },
+    nproc: {
+      type: 'string',
+      description: 'Processes per node under torchrun (DDP, or FSDP with --fsdp); default 1',
+    },
+    nnodes: {
+      type: 'string',
+      description: 'Nodes in a multi-node run (same command on each, with its own --node-rank); default 1',
+    },
+    'node-rank': {
+      type: 'string',
+      description: "This node's number 0 … nnodes-1; node 0 hosts --rdzv and writes the GGUF (default 0)",
+    },
+    rdzv: {
+      type: 'string',
+      description: 'HOST:PORT of the c10d rendezvous: node 0 and a free port (needed with --nnodes > 1)',
+    },
+    fsdp: {
+      type: 'boolean',
+      description:
+        'Shard parameters, gradients and optimizer state over the ranks (FSDP2; sharded checkpoints)',
+      default: false,
+    },
     device: { type: 'string', description: 'auto | cpu | cuda (default auto)' },
     name: { type: 'string', description: 'general.name of the output model' },
     kd: {
@@ -227,6 +248,10 @@ export const command = defineCommand({
           weightDecay: num(args['weight-decay'], 'weight-decay'),
           threads: int(args.threads, 'threads'),
           nproc: int(args.nproc, 'nproc'),
+          nnodes: int(args.nnodes, 'nnodes'),
+          nodeRank: int(args['node-rank'], 'node-rank'),
+          ...(args.rdzv !== undefined ? { rdzv: args.rdzv } : {}),
+          fsdp: args.fsdp,
           resume: args.resume,
           seed,
           thinking: args.thinking,
@@ -255,15 +280,18 @@ export const command = defineCommand({
       });
       recorder.finish('completed', res);
       progress?.stop();
-      const quantized = quantize
-        ? await quantizeModel(res.out, res.out.replace(/(\.gguf)?$/i, `-${quantize}.gguf`), {
-            type: quantize,
-            signal,
-          })
-        : undefined;
+      const quantized =
+        quantize && res.written
+          ? await quantizeModel(res.out, res.out.replace(/(\.gguf)?$/i, `-${quantize}.gguf`), {
+              type: quantize,
+              signal,
+            })
+          : undefined;
       emit(args.json, { ...res, ...(quantized ? { quantized: quantized.output } : {}) }, () =>
         [
-          `Wrote ${res.out} (${res.params.toLocaleString()} params) after ${res.steps} steps in ${res.seconds}s`,
+          res.written
+            ? `Wrote ${res.out} (${res.params.toLocaleString()} params) after ${res.steps} steps in ${res.seconds}s`
+            : `Node ${args['node-rank'] ?? '0'} finished ${res.steps} steps in ${res.seconds}s; node 0 wrote the model`,
           ...(res.dropped > 0
             ? [`  ${res.dropped} example(s) longer than a row were left out (see the warning)`]
             : []),
