@@ -13,10 +13,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import type { Problem } from '../src/core/problem.ts';
-import { createPool } from '../src/generate/pool/create-pool.ts';
 import { runGeneration } from '../src/generate/run-generation.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { createTeacher } from '../src/teachers/create-teacher.ts';
+import { createPool } from '../src/teachers/pool/create-pool.ts';
 import type { Teacher } from '../src/teachers/teacher.ts';
 
 const N = Number(process.argv[2] ?? 4000);
