@@ -16,6 +16,8 @@ export interface EvalSampleRow {
   ttftMs: number | null;
   reasoning: string;
   answer: string;
+  /** The pool endpoint that answered, when the model was a teacher pool. Defaults to null. */
+  endpoint?: string | null;
 }
 
 /** Save (or replace) a report and its samples in one transaction. `report` must be JSON-serialisable. */
@@ -37,7 +39,7 @@ export function saveEvalReport(
     const insert = prepared(
       db,
       `INSERT INTO eval_samples (report_id, problem_id, sample_idx, budget, family, correct, extracted, finish_reason,
-        reasoning_tokens, answer_tokens, ttft_ms, reasoning, answer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        reasoning_tokens, answer_tokens, ttft_ms, reasoning, answer, endpoint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     for (const s of samples) {
       insert.run(
@@ -54,6 +56,7 @@ export function saveEvalReport(
         s.ttftMs,
         s.reasoning,
         s.answer,
+        s.endpoint ?? null,
       );
     }
   }).immediate();
@@ -103,5 +106,6 @@ export function evalSampleRows(db: Database.Database, reportId: string, budget =
       ttftMs: r.ttft_ms === null ? null : Number(r.ttft_ms),
       reasoning: String(r.reasoning),
       answer: String(r.answer),
+      endpoint: r.endpoint === null || r.endpoint === undefined ? null : String(r.endpoint),
     }));
 }
