@@ -85,7 +85,8 @@ function rowOf(
 
 /**
  * Evaluate a model on problems with K samples each (seed + sample index per sample), verify every answer and
- * return one row per sample. Batching models get batches of `concurrency` requests; others run that many at once.
+ * return one row per sample. Batching models get batches of `concurrency` requests; others run that many at once,
+ * teachers through `generate` (a pool fails a request over to another endpoint; the row records which answered).
  */
 export async function runEval(options: RunEvalOptions): Promise<TimedSampleRow[]> {
   const budget = options.budget ?? null;
