@@ -5,18 +5,20 @@
  * concurrency 64; then the engine again with verdicts filled at generation time (the verifier's own cost).
  * Prints req/s of each and the ratio (target ≥ 0.8). Then a teacher pool over 3 such servers (one per child
  * process): the pool's aggregate rate through the same engine. Ratios are measured in the same run, so a loaded
- * machine slows both sides alike. Run: npx tsx bench/generate.ts [N]
+ * machine slows both sides alike. Each side is also measured per CPU-second of this (client) process — the servers
+ * are child processes, outside it — which stays meaningful on a shared, loaded machine where wall-clock rates swing
+ * with the neighbours: it is the rate one free core would sustain. Run: npx tsx bench/generate.ts [N]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import type { Problem } from '../src/core/problem.ts';
-import { createPool } from '../src/generate/pool/create-pool.ts';
 import { runGeneration } from '../src/generate/run-generation.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { createTeacher } from '../src/teachers/create-teacher.ts';
+import { createPool } from '../src/teachers/pool/create-pool.ts';
 import type { Teacher } from '../src/teachers/teacher.ts';
 
 const N = Number(process.argv[2] ?? 4000);
@@ -66,42 +68,57 @@ function problemsFor(n: number): AsyncIterable<Problem> {
   })();
 }
 
-async function bareLoop(url: string, n: number): Promise<number> {
-  const dispatcher = new Agent({ connections: CONCURRENCY, keepAliveTimeout: 60_000 });
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < n) {
-        const i = next++;
-        const body = JSON.stringify({
-          model: 'bench',
-          messages: [
-            { role: 'user', content: `What is ${i} + ${i + 1}? Put the final answer in \\boxed{}.` },
-          ],
-          max_tokens: 8192,
-          temperature: 0.6,
-          top_p: 0.95,
-          seed: i,
-          stream: true,
-          stream_options: { include_usage: true },
-        });
-        const res = await request(`${url}/v1/chat/completions`, {
-          method: 'POST',
-          body,
-          headers: { 'content-type': 'application/json', authorization: 'Bearer bench' },
-          dispatcher,
-        });
-        await res.body.text();
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  await dispatcher.close();
-  return n / seconds;
+/** A rate two ways: requests per wall-clock second, and per CPU-second of this process. */
+interface Rate {
+  wall: number;
+  cpu: number;
 }
 
-async function engine(url: string | string[], n: number, verify = false): Promise<number> {
+async function measured(n: number, run: () => Promise<void>): Promise<Rate> {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  await run();
+  const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  return { wall: n / seconds, cpu: n / ((used.user + used.system) / 1e6) };
+}
+
+async function bareLoop(url: string, n: number): Promise<Rate> {
+  const dispatcher = new Agent({ connections: CONCURRENCY, keepAliveTimeout: 60_000 });
+  let next = 0;
+  const rate = await measured(n, async () => {
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < n) {
+          const i = next++;
+          const body = JSON.stringify({
+            model: 'bench',
+            messages: [
+              { role: 'user', content: `What is ${i} + ${i + 1}? Put the final answer in \\boxed{}.` },
+            ],
+            max_tokens: 8192,
+            temperature: 0.6,
+            top_p: 0.95,
+            seed: i,
+            stream: true,
+            stream_options: { include_usage: true },
+          });
+          const res = await request(`${url}/v1/chat/completions`, {
+            method: 'POST',
+            body,
+            headers: { 'content-type': 'application/json', authorization: 'Bearer bench' },
+            dispatcher,
+          });
+          await res.body.text();
+        }
+      }),
+    );
+  });
+  await dispatcher.close();
+  return rate;
+}
+
+async function engine(url: string | string[], n: number, verify = false): Promise<Rate> {
   const dir = mkdtempSync(join(tmpdir(), 'distill-bench-'));
   const store = openStore(join(dir, 'bench.sqlite'));
   const teacher: Teacher =
@@ -113,22 +130,24 @@ async function engine(url: string | string[], n: number, verify = false): Promis
             { env: {}, defaultConcurrency: Math.ceil(CONCURRENCY / url.length) },
           )
         ).pool;
-  const started = performance.now();
-  const result = await runGeneration({
-    store,
-    teacher,
-    problems: problemsFor(n),
-    problemCount: n,
-    runName: 'bench',
-    concurrency: CONCURRENCY,
-    verify,
+  let runId = '';
+  const rate = await measured(n, async () => {
+    const result = await runGeneration({
+      store,
+      teacher,
+      problems: problemsFor(n),
+      problemCount: n,
+      runName: 'bench',
+      concurrency: CONCURRENCY,
+      verify,
+    });
+    runId = result.runId;
+    if (result.completed !== n) throw new Error(`engine completed ${result.completed} of ${n}`);
   });
-  const seconds = (performance.now() - started) / 1000;
-  if (result.completed !== n || store.countSamples(result.runId) !== n)
-    throw new Error(`engine stored ${store.countSamples(result.runId)} of ${n}`);
+  if (store.countSamples(runId) !== n) throw new Error(`engine stored ${store.countSamples(runId)} of ${n}`);
   store.close();
   rmSync(dir, { recursive: true, force: true });
-  return n / seconds;
+  return rate;
 }
 
 const { url, child } = await startServer();
@@ -139,10 +158,10 @@ try {
   await bareLoop(url, 2000);
   await engine(url, 2000);
   await engine(url, 2000, true);
-  const bare: number[] = [];
-  const eng: number[] = [];
-  const engVerify: number[] = [];
-  const pool: number[] = [];
+  const bare: Rate[] = [];
+  const eng: Rate[] = [];
+  const engVerify: Rate[] = [];
+  const pool: Rate[] = [];
   await engine(poolUrls, 2000);
   for (let round = 0; round < 3; round++) {
     bare.push(await bareLoop(url, N));
@@ -150,18 +169,18 @@ try {
     engVerify.push(await engine(url, N, true));
     pool.push(await engine(poolUrls, N));
   }
-  const best = (xs: number[]) => Math.max(...xs);
-  const rounds = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(', ');
-  console.log(`bare undici loop          : ${best(bare).toFixed(0)} req/s (rounds: ${rounds(bare)})`);
-  console.log(`distill engine            : ${best(eng).toFixed(0)} req/s (rounds: ${rounds(eng)})`);
+  const best = (xs: Rate[], k: keyof Rate) => Math.max(...xs.map((x) => x[k]));
+  const line = (label: string, xs: Rate[], extra = '') =>
+    console.log(
+      `${label.padEnd(26)}: ${best(xs, 'wall').toFixed(0)} req/s${extra} (rounds: ${xs.map((x) => x.wall.toFixed(0)).join(', ')}); ${best(xs, 'cpu').toFixed(0)} req per client CPU-second`,
+    );
+  line('bare undici loop', bare);
+  line('distill engine', eng);
+  line('distill engine + verdicts', engVerify);
+  line('pool of 3 servers', pool, ' aggregate');
+  const ratio = (xs: Rate[], k: keyof Rate) => (best(xs, k) / best(bare, k)).toFixed(2);
   console.log(
-    `distill engine + verdicts : ${best(engVerify).toFixed(0)} req/s (rounds: ${rounds(engVerify)})`,
-  );
-  console.log(
-    `pool of 3 servers        : ${best(pool).toFixed(0)} req/s aggregate (rounds: ${rounds(pool)})`,
-  );
-  console.log(
-    `ratio engine/bare: ${(best(eng) / best(bare)).toFixed(2)} (target ≥ 0.8); with verdicts at generation time: ${(best(engVerify) / best(bare)).toFixed(2)}; pool of 3/bare: ${(best(pool) / best(bare)).toFixed(2)} — ${N} requests, concurrency ${CONCURRENCY}, all measured in this run`,
+    `ratio engine/bare: ${ratio(eng, 'wall')} wall-clock, ${ratio(eng, 'cpu')} per client CPU-second (target ≥ 0.8); with verdicts at generation time: ${ratio(engVerify, 'wall')} / ${ratio(engVerify, 'cpu')}; pool of 3/bare: ${ratio(pool, 'wall')} / ${ratio(pool, 'cpu')} — ${N} requests, concurrency ${CONCURRENCY}, all measured in this run (load average ${loadavg()[0]!.toFixed(1)})`,
   );
 } finally {
   child.kill();

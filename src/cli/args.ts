@@ -54,3 +54,20 @@ export function topPArg(value: string | undefined, fallback: number): number {
   if (!(p > 0 && p <= 1)) throw new InvalidInputError(`--top-p must be in (0, 1], got '${value}'`);
   return p;
 }
+
+/**
+ * Every value of a repeatable string option (`--teacher`, `--model`), in order: citty keeps only the last of a
+ * repeated option, so the raw arguments are read (`--NAME V` and `--NAME=V` both count). Falls back to the parsed value.
+ */
+export function repeatedArg(rawArgs: readonly string[], name: string, parsed: unknown): string[] {
+  const flag = `--${name}`;
+  const values: string[] = [];
+  for (let i = 0; i < rawArgs.length; i++) {
+    const a = rawArgs[i]!;
+    if (a === '--') break;
+    if (a === flag && i + 1 < rawArgs.length) values.push(rawArgs[++i]!);
+    else if (a.startsWith(`${flag}=`)) values.push(a.slice(flag.length + 1));
+  }
+  if (values.length === 0 && typeof parsed === 'string' && parsed !== '') values.push(parsed);
+  return values.filter((v) => v !== '');
+}

@@ -102,7 +102,10 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalReport> {
     ),
     name: options.name,
     createdAt: new Date().toISOString(),
-    model: options.opened.descriptor,
+    model: {
+      ...options.opened.descriptor,
+      ...(options.opened.poolReport ? { pool: options.opened.poolReport() } : {}),
+    },
     tasks: options.tasks,
     settings: options.settings,
     verifierVersion: options.verifierVersion ?? VERIFIER_VERSION,

@@ -3,8 +3,8 @@ import { basename } from 'node:path';
 import type { ChatModel } from '../core/chat-model.ts';
 import { fileSha256 } from '../core/hash.ts';
 import { loadModel } from '../runtime/local-model.ts';
-import { createTeacher } from '../teachers/create-teacher.ts';
-import type { ModelDescriptor } from './report.ts';
+import { isPoolSpec, openTeachers } from '../teachers/pool/open-teachers.ts';
+import type { ModelDescriptor, PoolEndpointRecord } from './report.ts';
 
 export interface OpenedModel {
   model: ChatModel;
@@ -13,7 +13,22 @@ export interface OpenedModel {
   identity: string | null;
   /** Requests to keep in flight: local models batch them into shared decodes. */
   concurrency: number;
+  /** Each endpoint's record so far (served, faults, health), when the model is a teacher pool. */
+  poolReport?: () => PoolEndpointRecord[];
   dispose(): Promise<void>;
+}
+
+export interface OpenEvalModelOptions {
+  /** Sequences decoded together for a local model. Defaults to 16. */
+  slots?: number;
+  /** Report label. Defaults to the model's name, or the URI. */
+  label?: string;
+  /** Pool file (`teachers.yaml`), alone or beside the URIs. Defaults to none. */
+  teachersFile?: string;
+  /** Requests in flight per pool endpoint that sets none (and for a single teacher). Defaults to 8. */
+  concurrency?: number;
+  /** Environment for keys and base URLs. Defaults to `process.env`. */
+  env?: NodeJS.ProcessEnv;
 }
 
 function quantization(description: string): string | null {
@@ -23,39 +38,32 @@ function quantization(description: string): string | null {
 
 /**
  * Open what `--model` names: a GGUF path (or `gguf:` URI) runs in-process through the runtime with batched decoding;
- * anything else is a teacher URI.
+ * anything else is a teacher URI. Several URIs, or a pool file, make a teacher pool (all endpoints one model,
+ * checked via `/v1/models`): requests go to the endpoint with free capacity and fail over when one dies.
  */
 export async function openEvalModel(
-  spec: string,
-  options: { slots?: number; label?: string } = {},
+  spec: string | readonly string[],
+  options: OpenEvalModelOptions = {},
 ): Promise<OpenedModel> {
-  const path = spec.startsWith('gguf:') ? spec.slice(5) : spec;
-  if (path.endsWith('.gguf') || existsSync(path)) {
-    const slots = options.slots ?? 16;
-    const local = await loadModel(path, { slots, contextPerSequence: 1024 });
-    const meta = local.info.metadata;
-    return {
-      model: local,
-      descriptor: {
-        uri: path,
-        label: options.label ?? meta['general.name'] ?? basename(path, '.gguf'),
-        kind: 'gguf',
-        sha256: await fileSha256(path),
-        params: local.info.params,
-        fileBytes: statSync(path).size,
-        quantization: quantization(local.info.description),
-      },
-      identity: meta['distill.identity'] ?? meta['general.name'] ?? null,
-      concurrency: slots,
-      dispose: () => local.dispose(),
-    };
+  const uris = typeof spec === 'string' ? [spec] : [...spec];
+  const teacherSpec = { uris, ...(options.teachersFile ? { file: options.teachersFile } : {}) };
+  if (!isPoolSpec(teacherSpec) && uris[0] !== undefined) {
+    const path = uris[0].startsWith('gguf:') ? uris[0].slice(5) : uris[0];
+    if (path.endsWith('.gguf') || existsSync(path)) return openLocal(path, options);
   }
-  const teacher = await createTeacher(spec);
+  const concurrency = options.concurrency ?? 8;
+  const opened = await openTeachers(teacherSpec, {
+    defaultConcurrency: concurrency,
+    ...(options.env ? { env: options.env } : {}),
+    hint: 'pass --model URI (repeatable) or --teachers FILE',
+  });
+  const { teacher, pool, checks } = opened;
+  const uri = pool ? teacher.info.uri : uris[0]!;
   return {
     model: teacher,
     descriptor: {
-      uri: spec,
-      label: options.label ?? spec,
+      uri,
+      label: options.label ?? (pool ? `${teacher.info.modelId} (pool of ${checks.length})` : uri),
       kind: 'teacher',
       sha256: null,
       params: null,
@@ -63,7 +71,38 @@ export async function openEvalModel(
       quantization: null,
     },
     identity: null,
-    concurrency: 8,
+    concurrency: pool ? pool.capacity : concurrency,
+    ...(pool
+      ? {
+          poolReport: () =>
+            pool.report().map((r, i) => ({
+              ...r,
+              model: checks[i]!.model,
+              ...(checks[i]!.servedModels ? { servedModels: checks[i]!.servedModels } : {}),
+            })),
+        }
+      : {}),
     dispose: async () => {},
+  };
+}
+
+async function openLocal(path: string, options: OpenEvalModelOptions): Promise<OpenedModel> {
+  const slots = options.slots ?? 16;
+  const local = await loadModel(path, { slots, contextPerSequence: 1024 });
+  const meta = local.info.metadata;
+  return {
+    model: local,
+    descriptor: {
+      uri: path,
+      label: options.label ?? meta['general.name'] ?? basename(path, '.gguf'),
+      kind: 'gguf',
+      sha256: await fileSha256(path),
+      params: local.info.params,
+      fileBytes: statSync(path).size,
+      quantization: quantization(local.info.description),
+    },
+    identity: meta['distill.identity'] ?? meta['general.name'] ?? null,
+    concurrency: slots,
+    dispose: () => local.dispose(),
   };
 }

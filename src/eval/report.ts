@@ -29,6 +29,23 @@ export const EvalSettingsSchema = z.object({
 });
 export type EvalSettings = z.infer<typeof EvalSettingsSchema>;
 
+/** One endpoint of a teacher pool, as an evaluation records it: what was checked, and its share of the run. */
+export const PoolEndpointRecordSchema = z.object({
+  uri: z.string(),
+  /** The model it serves (confirmed by `GET /v1/models` for openai-compatible endpoints). */
+  model: z.string(),
+  servedModels: z.array(z.string()).optional(),
+  weight: z.number(),
+  concurrency: z.number().int(),
+  rpm: z.number().int().optional(),
+  /** Samples it answered. */
+  served: z.number().int(),
+  /** Faults it caused (refused connection, 5xx, timeout, cut stream); its requests failed over. */
+  faults: z.number().int(),
+  health: z.enum(['healthy', 'down', 'probing']),
+});
+export type PoolEndpointRecord = z.infer<typeof PoolEndpointRecordSchema>;
+
 export const ModelDescriptorSchema = z.object({
   /** What the user passed: a teacher URI or a GGUF path. */
   uri: z.string(),
@@ -38,6 +55,8 @@ export const ModelDescriptorSchema = z.object({
   params: z.number().nullable(),
   fileBytes: z.number().nullable(),
   quantization: z.string().nullable(),
+  /** The endpoints, when the model was a teacher pool (`--model` repeated or `--teachers FILE`). */
+  pool: z.array(PoolEndpointRecordSchema).optional(),
 });
 export type ModelDescriptor = z.infer<typeof ModelDescriptorSchema>;
 

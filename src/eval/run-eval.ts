@@ -11,6 +11,11 @@ import type { TimedSampleRow } from './slice-metrics.ts';
 /** Decides whether a reply answers a problem correctly; asynchronous checkers (the Math-Verify pool, the code sandbox) return a promise. */
 export type CheckAnswer = (problem: Problem, trace: Trace) => Verdict | Promise<Verdict>;
 
+/** A model that collects whole replies itself (teachers: a pool fails a request over to another endpoint). */
+interface GeneratingModel extends ChatModel {
+  generate(request: ChatRequest, options?: { signal?: AbortSignal }): Promise<Trace>;
+}
+
 /** A model that can run many requests in one batch (local GGUF models through the runtime). */
 export interface BatchingModel extends ChatModel {
   generateBatch(requests: ChatRequest[], options?: { signal?: AbortSignal }): Promise<Trace[]>;
@@ -74,13 +79,15 @@ function rowOf(
     reasoning: trace.reasoning,
     answer: trace.answer,
     verdict,
+    endpoint: typeof trace.raw?.endpoint === 'string' ? trace.raw.endpoint : null,
     tokensPerSecond: tps,
   };
 }
 
 /**
  * Evaluate a model on problems with K samples each (seed + sample index per sample), verify every answer and
- * return one row per sample. Batching models get batches of `concurrency` requests; others run that many at once.
+ * return one row per sample. Batching models get batches of `concurrency` requests; others run that many at once,
+ * teachers through `generate` (a pool fails a request over to another endpoint; the row records which answered).
  */
 export async function runEval(options: RunEvalOptions): Promise<TimedSampleRow[]> {
   const budget = options.budget ?? null;
@@ -109,21 +116,18 @@ export async function runEval(options: RunEvalOptions): Promise<TimedSampleRow[]
     }
     return rows;
   }
+  const signalOpt = options.signal ? { signal: options.signal } : {};
+  const one = (request: ChatRequest): Promise<Trace> =>
+    'generate' in model && typeof model.generate === 'function'
+      ? (model as GeneratingModel).generate(request, signalOpt)
+      : foldTrace(model.stream(request, signalOpt));
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < jobs.length) {
       if (options.signal?.aborted) throw new AbortedError();
       const i = next++;
       const job = jobs[i]!;
-      await finish(
-        i,
-        await foldTrace(
-          model.stream(
-            requestFor(job.problem, options.settings, job.sampleIdx, budget),
-            options.signal ? { signal: options.signal } : {},
-          ),
-        ),
-      );
+      await finish(i, await one(requestFor(job.problem, options.settings, job.sampleIdx, budget)));
     }
   };
   await Promise.all(Array.from({ length: Math.min(width, jobs.length) }, worker));

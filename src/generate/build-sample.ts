@@ -47,6 +47,8 @@ export function buildSample(input: {
   terms: TermsRecord;
   settings: SampleSettings;
   verdict?: Verdict;
+  /** The sample's key when the caller already has it (the engine computed it to skip done samples). Defaults to {@link sampleKey}. */
+  id?: string;
 }): Sample {
   const { runId, problem, trace, teacher, terms, settings } = input;
   const provenance: Provenance = {
@@ -73,7 +75,7 @@ export function buildSample(input: {
     },
   };
   return {
-    id: sampleKey(runId, problem.id, settings.sampleIdx),
+    id: input.id ?? sampleKey(runId, problem.id, settings.sampleIdx),
     runId,
     sampleIdx: settings.sampleIdx,
     problem,

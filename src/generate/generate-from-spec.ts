@@ -1,18 +1,17 @@
-import { InvalidInputError } from '../core/errors/invalid-input-error.ts';
 import type { Problem } from '../core/problem.ts';
 import { sampleKey } from '../store/sample-key.ts';
 import type { Store } from '../store/store.ts';
 import { loadProblems, specSize } from '../tasks/load.ts';
 import { createTeacher } from '../teachers/create-teacher.ts';
+import type { PoolEndpointCheck } from '../teachers/pool/create-pool.ts';
+import { openTeachers, teacherEntries } from '../teachers/pool/open-teachers.ts';
+import type { PoolTeacher } from '../teachers/pool/pool-teacher.ts';
 import type { Teacher } from '../teachers/teacher.ts';
 import type { TermsRecord } from '../teachers/terms/registry.ts';
 import { resolveTerms } from '../teachers/terms/resolve-terms.ts';
 import { loadConfigFile } from './config-file.ts';
 import { type DryRunEstimate, estimateGeneration } from './estimate.ts';
 import { checkGenerationSettings, type GenerationResult, type RunGenerationOptions } from './options.ts';
-import { createPool, type PoolEndpointCheck } from './pool/create-pool.ts';
-import { loadPoolFile } from './pool/pool-file.ts';
-import type { PoolTeacher } from './pool/pool-teacher.ts';
 import { runGeneration } from './run-generation.ts';
 
 export interface GenerateFromSpecOptions
@@ -54,29 +53,24 @@ export async function generateFromSpec(options: GenerateFromSpecOptions): Promis
     ...(options.stream !== undefined ? { stream: options.stream } : {}),
     ...(options.dryRun ? { allowMissingKey: true } : {}),
   };
-  const uris = typeof options.teacherUri === 'string' ? [options.teacherUri] : [...options.teacherUri];
-  const entries = [
-    ...uris.map((uri) => ({ uri, weight: 1 })),
-    ...(options.teachersFile ? loadPoolFile(options.teachersFile) : []),
-  ];
-  if (entries.length === 0)
-    throw new InvalidInputError('No teacher given', {
-      hint: 'pass --teacher URI (repeatable) or --teachers FILE',
-    });
+  const spec = {
+    uris: typeof options.teacherUri === 'string' ? [options.teacherUri] : [...options.teacherUri],
+    ...(options.teachersFile ? { file: options.teachersFile } : {}),
+  };
+  const hint = 'pass --teacher URI (repeatable) or --teachers FILE';
   let teacher: Teacher;
   let poolChecks: PoolEndpointCheck[] | undefined;
-  if (entries.length === 1 && !options.teachersFile)
-    teacher = await createTeacher(entries[0]!.uri, teacherOptions);
-  else if (options.dryRun)
+  if (options.dryRun)
     // A dry run sends nothing, not even the /v1/models check; the first endpoint prices the estimate.
-    teacher = await createTeacher(entries[0]!.uri, teacherOptions);
+    teacher = await createTeacher(teacherEntries(spec, hint)[0]!.uri, teacherOptions);
   else {
-    const { pool, checks } = await createPool(entries, {
+    const opened = await openTeachers(spec, {
       ...teacherOptions,
       defaultConcurrency: options.concurrency ?? 8,
+      hint,
     });
-    teacher = pool;
-    poolChecks = checks;
+    teacher = opened.teacher;
+    poolChecks = opened.checks;
   }
   const terms = resolveTerms(teacher.info, options.termsId ?? teacher.info.termsId);
   const problemCount = specSize(options.tasks);

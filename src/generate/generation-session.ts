@@ -1,12 +1,12 @@
 import type { Run } from '../store/run-record.ts';
 import type { Store } from '../store/store.ts';
+import { PoolTeacher } from '../teachers/pool/pool-teacher.ts';
+import { AdaptiveConcurrency, RateLimiter } from '../teachers/rate-limiter.ts';
 import type { Teacher } from '../teachers/teacher.ts';
 import { CostMeter } from './cost-meter.ts';
 import type { FailedKind } from './failure-hints.ts';
 import type { GenerationSettings } from './generation-settings.ts';
 import type { GenerationProgress, RunGenerationOptions } from './options.ts';
-import { PoolTeacher } from './pool/pool-teacher.ts';
-import { AdaptiveConcurrency, RateLimiter } from './rate-limiter.ts';
 import { SampleWriter } from './sample-writer.ts';
 
 function num(v: unknown): number {

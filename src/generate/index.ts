@@ -1,3 +1,4 @@
+export { AdaptiveConcurrency, RateLimiter } from '../teachers/rate-limiter.ts';
 export { backoffDelay, RETRYABLE_KINDS } from './backoff.ts';
 export { buildSample, promptRef, type SampleSettings } from './build-sample.ts';
 export { loadConfigFile } from './config-file.ts';
@@ -9,7 +10,6 @@ export {
   generateFromSpec,
 } from './generate-from-spec.ts';
 export type { GenerationProgress, GenerationResult, RunGenerationOptions } from './options.ts';
-export { AdaptiveConcurrency, RateLimiter } from './rate-limiter.ts';
 export { runGeneration } from './run-generation.ts';
 export { SampleWriter } from './sample-writer.ts';
 export { scrubSecrets } from './scrub.ts';

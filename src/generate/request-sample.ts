@@ -75,6 +75,7 @@ async function acceptTrace(
           : {}),
       },
       ...(verdict ? { verdict } : {}),
+      id: job.key,
     }),
   );
   stats.completed += 1;

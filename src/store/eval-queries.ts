@@ -20,6 +20,8 @@ export interface EvalSampleRow {
   answer: string;
   /** The full verdict (with code test results for code problems); absent on rows stored before migration 031. */
   verdict?: Verdict;
+  /** The pool endpoint that answered, when the model was a teacher pool. Defaults to null. */
+  endpoint?: string | null;
 }
 
 /** Save (or replace) a report and its samples in one transaction. `report` must be JSON-serialisable. */
@@ -41,8 +43,8 @@ export function saveEvalReport(
     const insert = prepared(
       db,
       `INSERT INTO eval_samples (report_id, problem_id, sample_idx, budget, family, correct, extracted, finish_reason,
-        reasoning_tokens, answer_tokens, ttft_ms, reasoning, answer, verdict)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        reasoning_tokens, answer_tokens, ttft_ms, reasoning, answer, verdict, endpoint)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     for (const s of samples) {
       insert.run(
@@ -60,6 +62,7 @@ export function saveEvalReport(
         s.reasoning,
         s.answer,
         s.verdict ? JSON.stringify(s.verdict) : null,
+        s.endpoint ?? null,
       );
     }
   }).immediate();
@@ -113,5 +116,6 @@ export function evalSampleRows(db: Database.Database, reportId: string, budget =
       ...(typeof r.verdict === 'string'
         ? { verdict: readJson(r.verdict, VerdictSchema, 'eval_samples.verdict') }
         : {}),
+      endpoint: r.endpoint === null || r.endpoint === undefined ? null : String(r.endpoint),
     }));
 }

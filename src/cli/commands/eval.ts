@@ -6,7 +6,7 @@ import { comparisonMarkdown } from '../../eval/compare-table.ts';
 import { checkAnswer, evaluate } from '../../eval/evaluate.ts';
 import { openEvalModel } from '../../eval/open-model.ts';
 import { MATH_VERIFY_VERSION, type MathVerifyPool } from '../../verify/math-verify-pool.ts';
-import { intArg, jsonArg, temperatureArg, topPArg } from '../args.ts';
+import { intArg, jsonArg, repeatedArg, temperatureArg, topPArg } from '../args.ts';
 import { interruptSignal } from '../interrupt.ts';
 import { emit } from '../output.ts';
 import { Progress } from '../progress.ts';
@@ -26,7 +26,18 @@ export const command = defineCommand({
       'Evaluate a model (teacher URI or GGUF) on tasks: pass@1 with CI, maj@K, pass@K, tokens, speed',
   },
   args: {
-    model: { type: 'string', description: 'Teacher URI or path to a .gguf', required: true },
+    model: {
+      type: 'string',
+      description: 'Teacher URI or path to a .gguf; repeat a URI for a pool of endpoints of one model',
+    },
+    teachers: {
+      type: 'string',
+      description: 'Teacher pool file (YAML: teachers: [{uri, weight, concurrency, rpm}])',
+    },
+    concurrency: {
+      type: 'string',
+      description: 'Requests in flight per teacher endpoint (pool entries may set their own). Defaults to 8',
+    },
     tasks: {
       type: 'string',
       description: "Task spec, e.g. 'add:100:eval,sort:100:eval' or 'gsm8k:50'",
@@ -52,8 +63,13 @@ export const command = defineCommand({
     ...storeArg,
     ...jsonArg,
   },
-  run: async ({ args }) => {
+  run: async ({ args, rawArgs }) => {
     const verifier = verifierName(args.verifier);
+    const models = repeatedArg(rawArgs, 'model', args.model);
+    if (models.length === 0 && !args.teachers)
+      throw new InvalidInputError('distill eval needs --model (or --teachers FILE)', {
+        hint: 'pass --model URI|PATH.gguf, repeat --model URI for a pool, or give --teachers teachers.yaml',
+      });
     const samples = intArg(args.samples, 'samples', 1, 1);
     const temperature = temperatureArg(args.temperature, samples > 1 ? 0.6 : 0);
     const settings = {
@@ -68,7 +84,11 @@ export const command = defineCommand({
     };
     if (args.out && extname(args.out) !== '.json')
       throw new InvalidInputError(`--out must be a .json file, got '${args.out}'`);
-    const opened = await openEvalModel(args.model, { slots: intArg(args.slots, 'slots', 16, 1) });
+    const opened = await openEvalModel(models, {
+      slots: intArg(args.slots, 'slots', 16, 1),
+      concurrency: intArg(args.concurrency, 'concurrency', 8, 1),
+      ...(args.teachers ? { teachersFile: args.teachers } : {}),
+    });
     const name = args.name ?? (args.out ? basename(args.out, '.json') : opened.descriptor.label);
     const store = openStoreFromArgs(args);
     const { signal, dispose } = interruptSignal();
@@ -114,8 +134,15 @@ export const command = defineCommand({
           overall: report.overall,
           byFamily: report.byFamily,
           budgetCurve: report.budgetCurve,
+          ...(report.model.pool ? { pool: report.model.pool } : {}),
         },
-        () => comparisonMarkdown([report]),
+        () =>
+          [
+            comparisonMarkdown([report]),
+            ...(report.model.pool ?? []).map(
+              (e) => `endpoint ${e.uri}: ${e.served} samples, ${e.faults} faults, ${e.health}`,
+            ),
+          ].join('\n'),
       );
     } finally {
       progress?.stop();

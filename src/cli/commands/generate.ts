@@ -4,7 +4,7 @@ import { generateFromSpec } from '../../generate/generate-from-spec.ts';
 import type { GenerationProgress, GenerationResult } from '../../generate/options.ts';
 import { parseTaskSpec } from '../../tasks/spec.ts';
 import { parseTeacherUri } from '../../teachers/uri.ts';
-import { intArg, jsonArg, optNumArg, positiveNumArg, temperatureArg, topPArg } from '../args.ts';
+import { intArg, jsonArg, optNumArg, positiveNumArg, repeatedArg, temperatureArg, topPArg } from '../args.ts';
 import { EXIT } from '../exit-codes.ts';
 import { interruptSignal } from '../interrupt.ts';
 import { emit } from '../output.ts';
@@ -24,22 +24,6 @@ function failureLines(r: GenerationResult): string[] {
     '  failed requests by kind:',
     ...kinds.flatMap(([kind, f]) => [`    ${kind}: ${f.requests} — ${f.example}`, `      hint: ${f.hint}`]),
   ];
-}
-
-/**
- * Every `--teacher` given, in order (citty keeps only the last of a repeated string option, so the raw arguments
- * are read; `--teacher URI` and `--teacher=URI` both count). Falls back to the parsed value.
- */
-export function teacherUris(rawArgs: readonly string[], parsed: unknown): string[] {
-  const uris: string[] = [];
-  for (let i = 0; i < rawArgs.length; i++) {
-    const a = rawArgs[i]!;
-    if (a === '--') break;
-    if (a === '--teacher' && i + 1 < rawArgs.length) uris.push(rawArgs[++i]!);
-    else if (a.startsWith('--teacher=')) uris.push(a.slice('--teacher='.length));
-  }
-  if (uris.length === 0 && typeof parsed === 'string' && parsed !== '') uris.push(parsed);
-  return uris.filter((u) => u !== '');
 }
 
 /** `distill generate`: query a teacher for K samples per problem, resumably, with provenance. */
@@ -114,7 +98,7 @@ export const command = defineCommand({
       requestTimeoutMs: positiveNumArg(args.timeout, 'timeout', 600) * 1000,
       maxRetries: intArg(args.retries, 'retries', 5, 0),
     };
-    const uris = teacherUris(rawArgs, args.teacher);
+    const uris = repeatedArg(rawArgs, 'teacher', args.teacher);
     for (const uri of uris) parseTeacherUri(uri);
     parseTaskSpec(args.tasks);
     // A dry run sends nothing and writes nothing: it must not create or migrate the store either.

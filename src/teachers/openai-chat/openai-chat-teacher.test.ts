@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ProviderError } from '../../core/errors/provider-error.ts';
+import type { Trace } from '../../core/trace.ts';
+import { foldTrace } from '../../core/trace-fold.ts';
 import { createTeacher } from '../create-teacher.ts';
-import { fixture, sseReply } from '../testing/replay-server.ts';
+import { fixture, recordedChunks, sseReply } from '../testing/replay-server.ts';
 import { useReplayServer } from '../testing/use-replay-server.ts';
 
 const server = useReplayServer();
@@ -180,6 +182,42 @@ describe.each(['openai', 'undici'] as const)(
       expect(await teacher.generate(ask).catch((e) => e)).toMatchObject({ kind: 'malformed' });
       server.next = { status: 401, body: '{"error":{"message":"Authentication Fails"}}' };
       expect(await teacher.generate(ask).catch((e) => e)).toMatchObject({ kind: 'auth', retryable: false });
+    });
+
+    it('gives the same trace however the bytes arrive (one write, CRLF, tiny pieces), by generate and by stream', async () => {
+      const strip = (t: Trace) => ({ ...t, timing: undefined });
+      for (const name of ['deepseek-reasoner.chunks.txt', 'openrouter-r1.chunks.txt']) {
+        const uri = name.startsWith('openrouter')
+          ? 'openrouter:deepseek/deepseek-r1'
+          : 'deepseek:deepseek-reasoner';
+        const teacher = await teacherFor(uri);
+        const recorded = recordedChunks(name);
+        server.next = { chunks: recorded };
+        const expected = strip(await teacher.generate(ask));
+        const whole = recorded.join('');
+        const pieces = whole.match(/[\s\S]{1,7}/g) ?? [];
+        for (const chunks of [[whole], [whole.replace(/\n/g, '\r\n')], pieces]) {
+          server.next = { chunks };
+          expect(strip(await teacher.generate(ask))).toEqual(expected);
+          server.next = { chunks };
+          const folded = await foldTrace(teacher.stream(ask));
+          expect({ ...strip(folded), raw: expected.raw }).toEqual(expected);
+        }
+      }
+    });
+
+    it('a stream error after some chunks fails the reply, even when both arrive in one read', async () => {
+      const teacher = await teacherFor('deepseek:deepseek-reasoner');
+      const first = recordedChunks('deepseek-reasoner.chunks.txt').slice(0, 3).join('');
+      server.next = { chunks: [`${first}data: {"error":{"message":"overloaded"}}\n\n`] };
+      expect(await teacher.generate(ask).catch((e) => e)).toMatchObject({ kind: 'server' });
+      server.next = { chunks: [`${first}data: {"error":{"message":"overloaded"}}\n\n`] };
+      const types: string[] = [];
+      const error = await (async () => {
+        for await (const part of teacher.stream(ask)) types.push(part.type);
+      })().catch((e) => e);
+      expect(error).toMatchObject({ kind: 'server' });
+      expect(types[0]).toBe('reasoning-start');
     });
 
     it('streams StreamParts through the ChatModel port', async () => {

@@ -3,7 +3,7 @@ import { ProviderError } from '../../core/errors/provider-error.ts';
 import type { StreamPart } from '../../core/stream-part.ts';
 import { StreamPartWriter } from '../../core/stream-part-writer.ts';
 import { type ThinkingEnd, ThinkingEndSchema } from '../../core/trace.ts';
-import { BaseTeacher, type RawExtras } from '../base-teacher.ts';
+import { BaseTeacher, type PartOrBatch, type RawExtras } from '../base-teacher.ts';
 import { InlineThinkSplitter } from '../inline-think.ts';
 import { abortError } from '../provider-errors.ts';
 import { samplingFields } from '../sampling-fields.ts';
@@ -79,7 +79,7 @@ export class OpenAIChatTeacher extends BaseTeacher {
     request: ChatRequest,
     signal: AbortSignal | undefined,
     raw: RawExtras,
-  ): AsyncIterable<StreamPart> {
+  ): AsyncIterable<PartOrBatch> {
     const stream = this.options.stream ?? true;
     const body: Record<string, unknown> = {
       model: await this.resolveModel(signal),
@@ -97,15 +97,15 @@ export class OpenAIChatTeacher extends BaseTeacher {
     } catch (error) {
       throw this.mapError(error, signal);
     }
-    if (stream) yield* this.fromStream(response as AsyncIterable<unknown>, signal, raw);
+    if (stream) yield* this.fromStream(response as AsyncIterable<readonly unknown[]>, signal, raw);
     else yield* this.fromCompletion(response, raw);
   }
 
   private async *fromStream(
-    chunks: AsyncIterable<unknown>,
+    batches: AsyncIterable<readonly unknown[]>,
     signal: AbortSignal | undefined,
     raw: RawExtras,
-  ): AsyncIterable<StreamPart> {
+  ): AsyncIterable<PartOrBatch> {
     const writer = new StreamPartWriter();
     let inline: InlineThinkSplitter | undefined;
     const details = new DetailsAccumulator();
@@ -115,62 +115,74 @@ export class OpenAIChatTeacher extends BaseTeacher {
     let usage: ChatChunk['usage'];
     let contentSeen = false;
     try {
-      for await (const value of chunks) {
-        const parsed = parseChatChunk(value);
-        if (!parsed.success)
-          throw new ProviderError(
-            'malformed',
-            `Unexpected chunk shape: ${parsed.error.issues[0]?.message ?? ''}`,
-          );
-        const chunk = parsed.data;
-        if (chunk.usage) usage = chunk.usage;
-        if (chunk.system_fingerprint) raw.systemFingerprint = chunk.system_fingerprint;
-        if (chunk.model) raw.model = chunk.model;
-        const choice = chunk.choices?.[0];
-        if (!choice) continue;
-        const delta = choice.delta;
-        if (delta) {
-          details.add(delta.reasoning_details);
-          const r = delta.reasoning_content ?? delta.reasoning ?? detailsText(delta.reasoning_details);
-          if (r) {
-            reasoningField ??=
-              delta.reasoning_content != null
-                ? 'reasoning_content'
-                : delta.reasoning != null
-                  ? 'reasoning'
-                  : 'reasoning_details';
-            yield* writer.reasoning(r);
-          }
-          if (delta.content) {
-            contentSeen = true;
-            // After a reasoning field, content is answer (stray tags are still dropped); else thinking is inline.
-            inline ??= new InlineThinkSplitter(
-              reasoningField ? 'answer' : (this.options.inlineThinkStart ?? 'auto'),
+      for await (const batch of batches) {
+        // The parts of every chunk of one read go out together (one async step per read, not per part).
+        const out: StreamPart[] = [];
+        for (const value of batch) {
+          const parsed = parseChatChunk(value);
+          if (!parsed.success)
+            throw new ProviderError(
+              'malformed',
+              `Unexpected chunk shape: ${parsed.error.issues[0]?.message ?? ''}`,
             );
-            const segments = inline.push(delta.content);
-            yield* writer.segments(segments);
+          const chunk = parsed.data;
+          if (chunk.usage) usage = chunk.usage;
+          if (chunk.system_fingerprint) raw.systemFingerprint = chunk.system_fingerprint;
+          if (chunk.model) raw.model = chunk.model;
+          const choice = chunk.choices?.[0];
+          if (!choice) continue;
+          const delta = choice.delta;
+          if (delta) {
+            if (delta.reasoning_details) details.add(delta.reasoning_details);
+            const r = delta.reasoning_content ?? delta.reasoning ?? detailsText(delta.reasoning_details);
+            if (r) {
+              reasoningField ??=
+                delta.reasoning_content != null
+                  ? 'reasoning_content'
+                  : delta.reasoning != null
+                    ? 'reasoning'
+                    : 'reasoning_details';
+              push(out, writer.reasoning(r));
+            }
+            if (delta.content) {
+              contentSeen = true;
+              // After a reasoning field, content is answer (stray tags are still dropped); else thinking is inline.
+              inline ??= new InlineThinkSplitter(
+                reasoningField ? 'answer' : (this.options.inlineThinkStart ?? 'auto'),
+              );
+              push(out, writer.segments(inline.push(delta.content)));
+            }
           }
+          if (choice.finish_reason) finishReason = choice.finish_reason;
+          if (choice.thinking_end != null)
+            thinkingEnd = reportedThinkingEnd(choice.thinking_end) ?? thinkingEnd;
         }
-        if (choice.finish_reason) finishReason = choice.finish_reason;
-        thinkingEnd = reportedThinkingEnd(choice.thinking_end) ?? thinkingEnd;
+        if (out.length > 0) yield out;
       }
     } catch (error) {
       throw this.mapError(error, signal);
     }
     if (signal?.aborted) throw abortError(signal);
     inline ??= new InlineThinkSplitter('answer');
-    yield* writer.segments(inline.end());
+    const out = writer.segments(inline.end());
     this.keepExtras(raw, reasoningField, details, inline, contentSeen, usage);
-    if (!finishReason) throw new ProviderError('truncated', 'The stream ended before a finish_reason');
-    yield* writer.finish(
-      mapFinishReason(finishReason),
-      writer.usage({
-        input: usage?.prompt_tokens,
-        completion: usage?.completion_tokens,
-        reasoning: usage?.completion_tokens_details?.reasoning_tokens,
-      }),
-      thinkingEnd ? { thinkingEnd } : {},
+    if (!finishReason) {
+      if (out.length > 0) yield out;
+      throw new ProviderError('truncated', 'The stream ended before a finish_reason');
+    }
+    push(
+      out,
+      writer.finish(
+        mapFinishReason(finishReason),
+        writer.usage({
+          input: usage?.prompt_tokens,
+          completion: usage?.completion_tokens,
+          reasoning: usage?.completion_tokens_details?.reasoning_tokens,
+        }),
+        thinkingEnd ? { thinkingEnd } : {},
+      ),
     );
+    yield out;
   }
 
   private *fromCompletion(value: unknown, raw: RawExtras): Iterable<StreamPart> {
@@ -251,6 +263,11 @@ export class OpenAIChatTeacher extends BaseTeacher {
       return error instanceof ProviderError ? error : new ProviderError('network', String(error));
     return this.transport.mapError(error, signal);
   }
+}
+
+/** Append `parts` to `out` (no spread of a fresh array per chunk). */
+function push(out: StreamPart[], parts: readonly StreamPart[]): void {
+  for (const p of parts) out.push(p);
 }
 
 /** A server's own word on how thinking ended (a Distill server's `thinking_end`); unknown values are ignored. */

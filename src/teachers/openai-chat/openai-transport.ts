@@ -22,10 +22,14 @@ export class OpenAITransport implements ChatTransport {
 
   async create(
     body: Record<string, unknown>,
-    _stream: boolean,
+    stream: boolean,
     signal: AbortSignal | undefined,
   ): Promise<unknown> {
-    return await this.client.chat.completions.create(body as never, signal ? { signal } : {});
+    const response: unknown = await this.client.chat.completions.create(
+      body as never,
+      signal ? { signal } : {},
+    );
+    return stream ? singles(response as AsyncIterable<unknown>) : response;
   }
 
   async firstModel(signal: AbortSignal | undefined): Promise<string | undefined> {
@@ -47,4 +51,9 @@ export class OpenAITransport implements ChatTransport {
     }
     return toProviderError(error, signal);
   }
+}
+
+/** The client's chunks, one per batch. */
+async function* singles(chunks: AsyncIterable<unknown>): AsyncIterable<readonly unknown[]> {
+  for await (const chunk of chunks) yield [chunk];
 }

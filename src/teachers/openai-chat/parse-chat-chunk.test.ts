@@ -28,6 +28,34 @@ const CASES: unknown[] = [
   { ...ch({}), choices: [null] },
   { ...ch({}), choices: 'nope' },
   ch({ content: 'x' }, { usage: 'bad' }),
+  ch(
+    {},
+    {
+      usage: {
+        prompt_tokens: 20,
+        completion_tokens: 40,
+        completion_tokens_details: { reasoning_tokens: 30 },
+      },
+    },
+  ),
+  ch(
+    {},
+    {
+      usage: {
+        prompt_tokens: null,
+        total_tokens: 3,
+        prompt_tokens_details: { cached_tokens: 1 },
+        extra: 'x',
+      },
+    },
+  ),
+  ch({}, { usage: { prompt_tokens: 1.5 } }),
+  ch({}, { usage: { completion_tokens: 2 ** 60 } }),
+  ch({}, { usage: { completion_tokens: '2' } }),
+  ch({}, { usage: { completion_tokens_details: { reasoning_tokens: 0.5 } } }),
+  ch({}, { usage: { completion_tokens_details: [] } }),
+  ch({}, { usage: { completion_tokens_details: null } }),
+  ch({}, { usage: [] }),
   null,
   [],
   'data',

@@ -77,10 +77,30 @@ function isPlainDelta(v: unknown): boolean {
   );
 }
 
+const isOptInt = (v: unknown): boolean => v === undefined || v === null || Number.isSafeInteger(v);
+
+/** True when `v` is what {@link OpenAIUsageSchema} accepts (or absent): nullish integer counts, extra keys kept. */
+function isPlainUsage(v: unknown): boolean {
+  if (v === undefined || v === null) return true;
+  if (typeof v !== 'object' || Array.isArray(v)) return false;
+  const u = v as Record<string, unknown>;
+  const details = u.completion_tokens_details;
+  return (
+    isOptInt(u.prompt_tokens) &&
+    isOptInt(u.completion_tokens) &&
+    isOptInt(u.total_tokens) &&
+    (details === undefined ||
+      details === null ||
+      (typeof details === 'object' &&
+        !Array.isArray(details) &&
+        isOptInt((details as Record<string, unknown>).reasoning_tokens)))
+  );
+}
+
 /**
- * Validate one streamed chunk. The shape nearly every chunk has (a delta of strings, no usage, no
+ * Validate one streamed chunk. The shape nearly every chunk has (a delta of strings and integer usage counts, no
  * reasoning_details) is checked by hand — it is the per-chunk hot path, and a zod parse there cost most of the
- * engine's time on fast servers; anything else (usage, reasoning_details, a bad shape) goes through
+ * engine's time on fast servers; anything else (reasoning_details, a bad shape) goes through
  * {@link ChatChunkSchema}, which also produces the error. Accepts exactly what the schema accepts.
  */
 export function parseChatChunk(value: unknown): ReturnType<typeof ChatChunkSchema.safeParse> {
@@ -88,7 +108,7 @@ export function parseChatChunk(value: unknown): ReturnType<typeof ChatChunkSchem
     const c = value as Record<string, unknown>;
     const choices = c.choices;
     if (
-      (c.usage === undefined || c.usage === null) &&
+      isPlainUsage(c.usage) &&
       isOpt(c.model, 'string') &&
       isOpt(c.system_fingerprint, 'string') &&
       (choices === undefined ||

@@ -2,12 +2,15 @@ import type { ProviderError } from '../../core/errors/provider-error.ts';
 
 /** Where an OpenAI-chat request goes and how its reply comes back (parsed JSON values, not yet validated). */
 export interface ChatTransport {
-  /** POST /chat/completions. Streaming: an iterable of SSE `data` objects (until `[DONE]`); else the JSON body. */
+  /**
+   * POST /chat/completions. Streaming: an iterable of batches of SSE `data` objects (until `[DONE]`), a batch being
+   * what one network read completed; else the JSON body.
+   */
   create(
     body: Record<string, unknown>,
     stream: boolean,
     signal: AbortSignal | undefined,
-  ): Promise<AsyncIterable<unknown> | unknown>;
+  ): Promise<AsyncIterable<readonly unknown[]> | unknown>;
   /** GET /models: the first model id (servers that serve one model). */
   firstModel(signal: AbortSignal | undefined): Promise<string | undefined>;
   /** Turn anything the transport threw into a ProviderError. */

@@ -17,21 +17,40 @@ function plainHeaders(headers: Dispatcher.ResponseData['headers']): Record<strin
   return out;
 }
 
-/** SSE `data` payloads of a body, parsed as JSON, until `[DONE]`. Comments and other fields are skipped. */
-async function* sseJson(body: AsyncIterable<Buffer | string>): AsyncIterable<unknown> {
+/** The end of the first SSE event in `buffer` from `from` on: [index of the blank line, its length], or [-1, 0]. */
+function eventEnd(buffer: string, from: number): [number, number] {
+  const lf = buffer.indexOf('\n\n', from);
+  if (buffer.indexOf('\r', from) < 0) return [lf, 2]; // the common case: LF-only lines
+  const m = /\r?\n\r?\n/.exec(buffer.slice(from));
+  return m ? [from + m.index, m[0].length] : [-1, 0];
+}
+
+/** The `data` of one SSE event: its `data:` lines joined (comments and other fields skipped). */
+function eventData(event: string): string {
+  if (event.startsWith('data:') && !event.includes('\n')) return event.slice(event[5] === ' ' ? 6 : 5);
+  let data = '';
+  for (const line of event.split(/\r?\n/))
+    if (line.startsWith('data:')) data += (data ? '\n' : '') + line.slice(line[5] === ' ' ? 6 : 5);
+  return data;
+}
+
+/**
+ * SSE `data` payloads of a body, parsed as JSON, until `[DONE]`: one batch per network read (the events it
+ * completed), so a fast server's whole reply usually costs one async step.
+ */
+async function* sseJson(body: AsyncIterable<Buffer | string>): AsyncIterable<unknown[]> {
   const decoder = new TextDecoder();
   let buffer = '';
   let done = false;
   for await (const bytes of body) {
     if (done) continue; // drain after [DONE] so the keep-alive connection is reused
     buffer += typeof bytes === 'string' ? bytes : decoder.decode(bytes, { stream: true });
-    let end = buffer.search(/\r?\n\r?\n/);
+    const batch: unknown[] = [];
+    let start = 0;
+    let [end, sep] = eventEnd(buffer, 0);
     while (end >= 0) {
-      const event = buffer.slice(0, end);
-      buffer = buffer.slice(end + (buffer[end] === '\r' ? 4 : 2));
-      let data = '';
-      for (const line of event.split(/\r?\n/))
-        if (line.startsWith('data:')) data += (data ? '\n' : '') + line.slice(line[5] === ' ' ? 6 : 5);
+      const data = eventData(buffer.slice(start, end));
+      start = end + sep;
       if (data === '[DONE]') {
         done = true;
         break;
@@ -39,15 +58,19 @@ async function* sseJson(body: AsyncIterable<Buffer | string>): AsyncIterable<unk
       if (data) {
         const value: unknown = JSON.parse(data);
         const err = (value as { error?: { message?: string } } | null)?.error;
-        if (err)
+        if (err) {
+          if (batch.length > 0) yield batch; // what came before the error still reaches the reader
           throw new ProviderError(
             'server',
             `Provider error in stream: ${err.message ?? JSON.stringify(err)}`.slice(0, 500),
           );
-        yield value;
+        }
+        batch.push(value);
       }
-      end = buffer.search(/\r?\n\r?\n/);
+      [end, sep] = eventEnd(buffer, start);
     }
+    buffer = start > 0 ? buffer.slice(start) : buffer;
+    if (batch.length > 0) yield batch;
   }
 }
 

@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ProviderError } from '../core/errors/provider-error.ts';
-import { backoffDelay } from './backoff.ts';
 import { AdaptiveConcurrency, RateLimiter } from './rate-limiter.ts';
 
-describe('rate limits and backoff', () => {
+describe('rate limits', () => {
   it('never lets more requests through than the RPM budget allows', async () => {
     const limiter = new RateLimiter({ rpm: 600 }); // 10/s, starting with one second of budget
     const started = performance.now();
@@ -39,14 +37,5 @@ describe('rate limits and backoff', () => {
     expect(c.limit).toBe(6);
     for (let i = 0; i < 100; i++) c.onSuccess();
     expect(c.limit).toBe(16);
-  });
-
-  it('backs off exponentially with jitter, capped, and never below Retry-After', () => {
-    const e = new ProviderError('server', 'boom');
-    expect(backoffDelay(1, e, { baseMs: 100, random: () => 0 })).toBe(50);
-    expect(backoffDelay(3, e, { baseMs: 100, random: () => 0.999 })).toBeCloseTo(400, 0);
-    expect(backoffDelay(20, e, { baseMs: 100, maxMs: 1000, random: () => 1 })).toBe(1000);
-    const limited = new ProviderError('rate-limit', 'slow down', { retryAfterMs: 5000 });
-    expect(backoffDelay(1, limited, { baseMs: 100, random: () => 0.5 })).toBe(5000);
   });
 });

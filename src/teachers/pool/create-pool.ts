@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { InvalidInputError } from '../../core/errors/invalid-input-error.ts';
 import { SetupError } from '../../core/errors/setup-error.ts';
-import { type CreateTeacherOptions, createTeacher } from '../../teachers/create-teacher.ts';
-import type { Teacher } from '../../teachers/teacher.ts';
-import { parseTeacherUri, redact } from '../../teachers/uri.ts';
+import { type CreateTeacherOptions, createTeacher } from '../create-teacher.ts';
+import type { Teacher } from '../teacher.ts';
+import { parseTeacherUri, redact } from '../uri.ts';
 import type { HealthOptions } from './endpoint-state.ts';
 import type { PoolEntry } from './pool-file.ts';
 import { type PoolMember, PoolTeacher } from './pool-teacher.ts';

@@ -11,6 +11,8 @@ export interface LoopbackTeacherOptions {
   rateLimitEvery?: number;
   /** Delay before each reply, in ms. Defaults to 2. */
   delayMs?: number;
+  /** The answer content for a prompt. Defaults to `The answer is \\boxed{42}.` */
+  answer?: (prompt: string) => string;
 }
 
 export interface LoopbackTeacher {
@@ -66,7 +68,11 @@ export async function startLoopbackTeacher(options: LoopbackTeacherOptions = {})
       sse(
         ch({ role: 'assistant', reasoning_content: `Think: ${parsed.messages[0]?.content.slice(0, 30)}` }),
       ) +
-        sse(ch({ content: 'The answer is \\boxed{42}.' })) +
+        sse(
+          ch({
+            content: options.answer?.(parsed.messages[0]?.content ?? '') ?? 'The answer is \\boxed{42}.',
+          }),
+        ) +
         sse({ ...ch({}, 'stop'), usage: { prompt_tokens: 10, completion_tokens: 20 } }) +
         'data: [DONE]\n\n',
     );

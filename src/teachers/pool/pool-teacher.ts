@@ -3,8 +3,8 @@ import { InvalidInputError } from '../../core/errors/invalid-input-error.ts';
 import { ProviderError } from '../../core/errors/provider-error.ts';
 import type { StreamPart } from '../../core/stream-part.ts';
 import type { Trace } from '../../core/trace.ts';
-import { toProviderError } from '../../teachers/provider-errors.ts';
-import type { GenerateOptions, Teacher, TeacherInfo } from '../../teachers/teacher.ts';
+import { toProviderError } from '../provider-errors.ts';
+import type { GenerateOptions, Teacher, TeacherInfo } from '../teacher.ts';
 import { type EndpointLimits, EndpointState, type HealthOptions, pickEndpoint } from './endpoint-state.ts';
 
 /** Pause for a 429 without a Retry-After, in ms. */

@@ -4,7 +4,7 @@ import { InvalidInputError } from '../../core/errors/invalid-input-error.ts';
 import { ProviderError } from '../../core/errors/provider-error.ts';
 import type { StreamPart } from '../../core/stream-part.ts';
 import type { Trace } from '../../core/trace.ts';
-import type { Teacher } from '../../teachers/teacher.ts';
+import type { Teacher } from '../teacher.ts';
 import { EndpointState, pickEndpoint } from './endpoint-state.ts';
 import { PoolTeacher } from './pool-teacher.ts';
 

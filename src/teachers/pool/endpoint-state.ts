@@ -1,5 +1,5 @@
-import type { Teacher } from '../../teachers/teacher.ts';
 import { RateLimiter } from '../rate-limiter.ts';
+import type { Teacher } from '../teacher.ts';
 
 /** Health knobs of a pool. */
 export interface HealthOptions {

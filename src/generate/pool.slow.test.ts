@@ -2,10 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openStore } from '../../store/open-store.ts';
-import { generateFromSpec } from '../generate-from-spec.ts';
-import { spawnCli } from '../testing/spawn-cli.ts';
-import { type LoopbackTeacher, startLoopbackTeacher } from './testing/loopback-teacher.ts';
+import { openStore } from '../store/open-store.ts';
+import { type LoopbackTeacher, startLoopbackTeacher } from '../teachers/testing/loopback-teacher.ts';
+import { generateFromSpec } from './generate-from-spec.ts';
+import { spawnCli } from './testing/spawn-cli.ts';
 
 const cleanup: Array<() => unknown> = [];
 afterEach(async () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../core/errors/invalid-input-error.ts';
+import { startLoopbackTeacher } from '../testing/loopback-teacher.ts';
 import { createPool } from './create-pool.ts';
-import { startLoopbackTeacher } from './testing/loopback-teacher.ts';
 
 const cleanup: Array<() => unknown> = [];
 afterEach(async () => {
