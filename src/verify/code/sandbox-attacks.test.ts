@@ -44,7 +44,8 @@ function oursOrOrphaned(pid: number): boolean {
     if (p === process.pid) return true;
     if (p <= 1) return !throughOtherNode;
     try {
-      if (readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0')[0]?.endsWith('node')) throughOtherNode = true;
+      if (readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0')[0]?.endsWith('node'))
+        throughOtherNode = true;
     } catch {
       return false;
     }
@@ -59,7 +60,10 @@ function sandboxLeftovers(): string[] {
     if (!/^\d+$/.test(pid)) continue;
     try {
       const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-      if ((cmd.includes('/work/main.py') || cmd.includes('/work/solution.py')) && oursOrOrphaned(Number(pid))) {
+      if (
+        (cmd.includes('/work/main.py') || cmd.includes('/work/solution.py')) &&
+        oursOrOrphaned(Number(pid))
+      ) {
         left.push(`${pid}: ${cmd}`);
       }
     } catch {
