@@ -58,8 +58,13 @@ export const TrainOptionsSchema = z
      * next-token distribution on the same text), `on-policy` (the student samples, the teacher scores). Defaults to sft.
      */
     kd: z.enum(KD_MODES).default('sft'),
-    /** Teacher GGUF for the logit-level modes (same tokenizer as the student). */
+    /**
+     * Teacher for the logit-level modes (same tokenizer as the student): a GGUF path, or an OpenAI-compatible server
+     * `openai-compatible:http://HOST:PORT/v1#MODEL` (scored through `/v1/completions` with echo + logprobs).
+     */
     kdTeacher: z.string().min(1).optional(),
+    /** The store that caches the teacher's scores. Defaults to `--store`, `$DISTILL_STORE`, `.distill/distill.sqlite`. */
+    store: z.string().min(1).optional(),
     /** Teacher alternatives kept per position. Defaults to 20. */
     kdTopK: z.number().int().min(1).max(100).default(20),
     /** Softmax temperature of the KD loss (×T²). Defaults to 1. */
@@ -78,6 +83,18 @@ export const TrainOptionsSchema = z
     kdMaxTokens: z.number().int().positive().default(256),
     /** Internal: the data already holds one on-policy round's rows (set by the on-policy driver). */
     kdRound: z.boolean().default(false),
+    /**
+     * Internal (on-policy rounds): the AdamW state to start from and to leave for the next round, and where this
+     * round sits in the whole run's LR schedule (warmup + cosine over all rounds' steps).
+     */
+    kdCarry: z
+      .object({
+        optimizerIn: z.string().optional(),
+        optimizerOut: z.string(),
+        scheduleOffset: z.number().int().min(0),
+        scheduleTotal: z.number().int().positive(),
+      })
+      .optional(),
     /** LoRA rank: train low-rank adapters on the projections only, merged into the output. Defaults to 0 (full). */
     loraRank: z.number().int().min(0).default(0),
     /** LoRA alpha (update scale alpha/rank). Defaults to 2 × rank. */
@@ -96,7 +113,8 @@ export const TrainOptionsSchema = z
     message: 'pass exactly one of --preset or --base',
   })
   .refine((o) => o.kd === 'sft' || o.kdTeacher !== undefined, {
-    message: '--kd forward-kl and --kd on-policy need --kd-teacher MODEL.gguf',
+    message:
+      '--kd forward-kl and --kd on-policy need --kd-teacher MODEL.gguf (or openai-compatible:http://HOST:PORT/v1#MODEL)',
   });
 
 export type TrainOptionsInput = z.input<typeof TrainOptionsSchema>;
