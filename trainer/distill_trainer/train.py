@@ -29,6 +29,7 @@ from .errors import WorkerError
 from .gguf_io import save_model
 from .kd_data import KdScores, load_kd
 from .model import LlamaModel
+from .optimizer_carry import load_carried, save_carried, schedule_position
 from .presets import count_params
 from .student import export_state, prepare_student
 
@@ -245,7 +246,7 @@ def _step(
     Returns the learning rate, the mean loss per completion token over all ranks, the gradient norm and the
     number of tokens the step saw on all ranks.
     """
-    lr = lr_at(step, plan.total, plan.warmup, cfg.lr, cfg.minLrRatio)
+    lr = lr_at(*schedule_position(cfg, step, plan.total), plan.warmup, cfg.lr, cfg.minLrRatio)
     for g in opt.param_groups:
         g["lr"] = lr
     rank, world, distributed = procs.rank, procs.world, procs.distributed
@@ -361,6 +362,8 @@ def train(cfg: TrainConfig) -> int:
     model.train()
     opt = _optimizer(model, cfg)
     start_step = _resume(cfg, model, opt, data.ds, plan)
+    if start_step == 0:
+        load_carried(cfg, opt)
     ddp_model: torch.nn.Module = model
     if procs.distributed:
         ddp_model = torch.nn.parallel.DistributedDataParallel(
@@ -370,6 +373,7 @@ def train(cfg: TrainConfig) -> int:
     progress = _Progress(start_step=start_step, parent=os.getppid())
     _run_steps(cfg, model, ddp_model, opt, data, plan, procs, progress)
     if procs.rank == 0:
+        save_carried(cfg, opt, plan.total)
         _finish(cfg, model, reader, opt, data, plan, progress, params, procs.threads, setup_meta)
     if procs.distributed:
         dist.barrier()
