@@ -42,7 +42,7 @@ describe.runIf(process.env.DISTILL_SLOW === '1')(
     });
 
     it('scores with the teacher, trains with forward KL, records the mode and the teacher SHA, and caches the scores', {
-      timeout: 600_000,
+      timeout: 1_200_000, // two trainings (worker start, scoring) on a loaded 2-core box
     }, async () => {
       const events: WorkerEvent[] = [];
       const opts = {
