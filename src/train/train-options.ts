@@ -69,8 +69,11 @@ export const TrainOptionsSchema = z
     kdTopK: z.number().int().min(1).max(100).default(20),
     /** Softmax temperature of the KD loss (×T²). Defaults to 1. */
     kdTemperature: z.number().positive().default(1),
-    /** Weight of the KD loss; 1 − alpha goes to token cross-entropy. Defaults to 0.5. */
-    kdAlpha: z.number().min(0).max(1).default(0.5),
+    /**
+     * Weight of the KD loss; 1 − alpha goes to token cross-entropy. Defaults to 0.5 for forward-kl and 1 for
+     * on-policy (cross-entropy there would also train on the student's own samples, its mistakes included).
+     */
+    kdAlpha: z.number().min(0).max(1).optional(),
     /** Generalized JSD mix for on-policy: 0 = forward KL, 1 = reverse KL. Defaults to 1. */
     kdBeta: z.number().min(0).max(1).default(1),
     /** Share of on-policy (student-sampled) batches, as GKD's lambda. Defaults to 1. */
@@ -119,3 +122,8 @@ export const TrainOptionsSchema = z
 
 export type TrainOptionsInput = z.input<typeof TrainOptionsSchema>;
 export type TrainOptions = z.output<typeof TrainOptionsSchema>;
+
+/** `--kd-alpha`, or its default for the mode (see `kdAlpha`). */
+export function kdAlphaOf(o: Pick<TrainOptions, 'kd' | 'kdAlpha'>): number {
+  return o.kdAlpha ?? (o.kd === 'on-policy' ? 1 : 0.5);
+}

@@ -87,7 +87,8 @@ export const command = defineCommand({
     'kd-temperature': { type: 'string', description: 'KD softmax temperature (default 1)' },
     'kd-alpha': {
       type: 'string',
-      description: 'KD loss weight; the rest goes to token cross-entropy (default 0.5)',
+      description:
+        'KD loss weight; the rest goes to token cross-entropy (default 0.5 for forward-kl, 1 for on-policy)',
     },
     'kd-beta': {
       type: 'string',

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 import { openStore } from '../../store/open-store.ts';
 import { resolveStorePath } from '../../store/store-path.ts';
-import type { TrainOptions } from '../train-options.ts';
+import { kdAlphaOf, type TrainOptions } from '../train-options.ts';
 import type { WorkerEvent } from '../worker-events.ts';
 import { isHttpTeacher, openTeacherScorer } from './teacher-scorer.ts';
 import { scoreDataset } from './teacher-scores.ts';
@@ -65,7 +65,7 @@ export async function prepareKd(o: TrainOptions, p: PrepareKdOptions): Promise<K
     kd_teacher: isHttpTeacher(o.kdTeacher ?? '') ? scorer.label : basename(scorer.label),
     kd_teacher_sha256: scored.meta.teacherSha256,
     kd_top_k: o.kdTopK,
-    kd_alpha: o.kdAlpha,
+    kd_alpha: kdAlphaOf(o),
     kd_temperature: o.kdTemperature,
   };
   const onPolicy: Record<string, number> =
@@ -74,7 +74,7 @@ export async function prepareKd(o: TrainOptions, p: PrepareKdOptions): Promise<K
     config: {
       kd: o.kd,
       kdScores: scored.dir,
-      kdAlpha: o.kdAlpha,
+      kdAlpha: kdAlphaOf(o),
       kdTemperature: o.kdTemperature,
       kdBeta: o.kdBeta,
       kdLambda: o.kdLambda,
