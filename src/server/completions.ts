@@ -48,6 +48,8 @@ export const CompletionBodySchema = z.looseObject({
   logprobs: z.number().int().min(0).max(20).nullable().optional(),
   /** Return the prompt before the completion (with `logprobs`, the prompt tokens' logprobs too). */
   echo: z.boolean().nullable().optional(),
+  /** vLLM's extension: name tokens `token_id:N` in `logprobs` (exact ids, e.g. for teacher scoring). */
+  return_tokens_as_token_ids: z.boolean().nullable().optional(),
   best_of: z.literal(1, 'best_of is not supported').nullable().optional(),
   suffix: z.null('suffix is not supported').optional(),
 });
@@ -77,7 +79,7 @@ function promptOf(body: CompletionBody): string | number[] {
 }
 
 function asCompletionToken(t: TokenLogprob): CompletionToken {
-  return { text: t.text, logprob: t.logprob, top: t.top };
+  return { token: t.token, text: t.text, logprob: t.logprob, top: t.top };
 }
 
 /** Prompt tokens with their logprobs (the first has none: nothing predicts it). */
@@ -89,9 +91,14 @@ async function promptTokens(
   const [scored = []] = await model.score([ids], { topK });
   return ids.map((id, i) => {
     const text = model.candidate(id, 0).text;
-    if (i === 0) return { text, logprob: null, top: null };
+    if (i === 0) return { token: id, text, logprob: null, top: null };
     const p = scored[i - 1] as ScoredPosition;
-    return { text, logprob: p.logprob, top: p.top.map((t) => model.candidate(t.token, t.logprob)) };
+    return {
+      token: id,
+      text,
+      logprob: p.logprob,
+      top: p.top.map((t) => model.candidate(t.token, t.logprob)),
+    };
   });
 }
 
@@ -130,6 +137,7 @@ export function completions(deps: CompletionsDeps): (c: Context) => Promise<Resp
     }
     const topK = body.logprobs ?? undefined;
     const echo = body.echo === true;
+    const asIds = body.return_tokens_as_token_ids === true;
     const id = `cmpl-${randomUUID().replaceAll('-', '')}`;
     const created = Math.floor(Date.now() / 1000);
     const abort = new AbortController();
@@ -185,7 +193,7 @@ export function completions(deps: CompletionsDeps): (c: Context) => Promise<Resp
         async function* events(): AsyncGenerator<unknown> {
           let offset = 0;
           const chunk = (text: string, tokens: CompletionToken[], finish: string | null = null) => {
-            const logprobs = topK !== undefined ? completionLogprobs(tokens, offset) : null;
+            const logprobs = topK !== undefined ? completionLogprobs(tokens, offset, asIds) : null;
             offset += text.length;
             return { ...base, choices: [{ index: 0, text, logprobs, finish_reason: finish }] };
           };
@@ -239,7 +247,9 @@ export function completions(deps: CompletionsDeps): (c: Context) => Promise<Resp
         }
       cleanup();
       const logprobs =
-        topK !== undefined ? completionLogprobs([...echoTokens, ...generated.map(asCompletionToken)]) : null;
+        topK !== undefined
+          ? completionLogprobs([...echoTokens, ...generated.map(asCompletionToken)], 0, asIds)
+          : null;
       return c.json(
         {
           ...base,

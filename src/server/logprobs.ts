@@ -25,19 +25,30 @@ export interface OpenAICompletionLogprobs {
 
 /** A token of the legacy format: null logprob for the first prompt token (nothing to predict it from). */
 export interface CompletionToken {
+  /** The token id (for `return_tokens_as_token_ids`). */
+  token: number;
   text: string;
   logprob: number | null;
   top: TokenCandidate[] | null;
 }
 
-/** Legacy completions logprobs; `offset` is where the first token's text starts in the choice's text. */
-export function completionLogprobs(tokens: CompletionToken[], offset = 0): OpenAICompletionLogprobs {
+/**
+ * Legacy completions logprobs; `offset` is where the first token's text starts in the choice's text. With
+ * `asIds` (vLLM's `return_tokens_as_token_ids`) tokens and `top_logprobs` keys are `token_id:N`, so a client maps
+ * them to ids exactly (texts collide: byte-fallback pieces, tokens that decode alike).
+ */
+export function completionLogprobs(
+  tokens: CompletionToken[],
+  offset = 0,
+  asIds = false,
+): OpenAICompletionLogprobs {
   const out: OpenAICompletionLogprobs = { tokens: [], token_logprobs: [], top_logprobs: [], text_offset: [] };
+  const name = (c: { token: number; text: string }) => (asIds ? `token_id:${c.token}` : c.text);
   let at = offset;
   for (const t of tokens) {
-    out.tokens.push(t.text);
+    out.tokens.push(name(t));
     out.token_logprobs.push(t.logprob);
-    out.top_logprobs.push(t.top ? Object.fromEntries(t.top.map((c) => [c.text, c.logprob])) : null);
+    out.top_logprobs.push(t.top ? Object.fromEntries(t.top.map((c) => [name(c), c.logprob])) : null);
     out.text_offset.push(at);
     at += t.text.length;
   }

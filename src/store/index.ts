@@ -11,3 +11,4 @@ export * from './sample-queries.ts';
 export * from './statements.ts';
 export * from './store.ts';
 export * from './store-path.ts';
+export * from './teacher-score-queries.ts';

@@ -206,6 +206,14 @@ export async function prepareTraining(
       fsdp: o.fsdp,
       checkpointDir: join(sharedRunDir, 'checkpoints'),
       ...kd.config,
+      ...(o.kdCarry
+        ? {
+            optimizerIn: o.kdCarry.optimizerIn ?? '',
+            optimizerOut: o.kdCarry.optimizerOut,
+            scheduleOffset: o.kdCarry.scheduleOffset,
+            scheduleTotal: o.kdCarry.scheduleTotal,
+          }
+        : {}),
       chatTemplate: STUDENT_CHAT_TEMPLATE,
       name: o.name ?? basename(out).replace(/\.gguf$/i, ''),
       metadata: {
@@ -285,7 +293,17 @@ async function trainOnPolicy(p: PreparedOnPolicy, hooks: TrainHooks): Promise<Tr
         out: roundOut,
         runDir: join(runDir, `round-${round.round}`, 'run'),
         maxSteps: round.steps,
-        warmupSteps: round.round === 1 ? o.warmupSteps : 0,
+        // One run: AdamW's moments and the LR schedule (warmup + cosine over all rounds) carry across rounds.
+        warmupSteps:
+          o.warmupSteps >= 0 ? o.warmupSteps : Math.min(100, Math.max(1, Math.floor(round.totalSteps / 20))),
+        kdCarry: {
+          ...(round.round > 1
+            ? { optimizerIn: join(runDir, `round-${round.round - 1}`, 'optimizer.pt') }
+            : {}),
+          optimizerOut: join(runDir, `round-${round.round}`, 'optimizer.pt'),
+          scheduleOffset: round.offset,
+          scheduleTotal: round.totalSteps,
+        },
         resume: false,
         seed: o.seed + round.round,
         name: o.name ?? basename(out).replace(/\.gguf$/i, ''),

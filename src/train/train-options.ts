@@ -76,14 +76,22 @@ export const TrainOptionsSchema = z
      * next-token distribution on the same text), `on-policy` (the student samples, the teacher scores). Defaults to sft.
      */
     kd: z.enum(KD_MODES).default('sft'),
-    /** Teacher GGUF for the logit-level modes (same tokenizer as the student). */
+    /**
+     * Teacher for the logit-level modes (same tokenizer as the student): a GGUF path, or an OpenAI-compatible server
+     * `openai-compatible:http://HOST:PORT/v1#MODEL` (scored through `/v1/completions` with echo + logprobs).
+     */
     kdTeacher: z.string().min(1).optional(),
+    /** The store that caches the teacher's scores. Defaults to `--store`, `$DISTILL_STORE`, `.distill/distill.sqlite`. */
+    store: z.string().min(1).optional(),
     /** Teacher alternatives kept per position. Defaults to 20. */
     kdTopK: z.number().int().min(1).max(100).default(20),
     /** Softmax temperature of the KD loss (×T²). Defaults to 1. */
     kdTemperature: z.number().positive().default(1),
-    /** Weight of the KD loss; 1 − alpha goes to token cross-entropy. Defaults to 0.5. */
-    kdAlpha: z.number().min(0).max(1).default(0.5),
+    /**
+     * Weight of the KD loss; 1 − alpha goes to token cross-entropy. Defaults to 0.5 for forward-kl and 1 for
+     * on-policy (cross-entropy there would also train on the student's own samples, its mistakes included).
+     */
+    kdAlpha: z.number().min(0).max(1).optional(),
     /** Generalized JSD mix for on-policy: 0 = forward KL, 1 = reverse KL. Defaults to 1. */
     kdBeta: z.number().min(0).max(1).default(1),
     /** Share of on-policy (student-sampled) batches, as GKD's lambda. Defaults to 1. */
@@ -96,6 +104,18 @@ export const TrainOptionsSchema = z
     kdMaxTokens: z.number().int().positive().default(256),
     /** Internal: the data already holds one on-policy round's rows (set by the on-policy driver). */
     kdRound: z.boolean().default(false),
+    /**
+     * Internal (on-policy rounds): the AdamW state to start from and to leave for the next round, and where this
+     * round sits in the whole run's LR schedule (warmup + cosine over all rounds' steps).
+     */
+    kdCarry: z
+      .object({
+        optimizerIn: z.string().optional(),
+        optimizerOut: z.string(),
+        scheduleOffset: z.number().int().min(0),
+        scheduleTotal: z.number().int().positive(),
+      })
+      .optional(),
     /** LoRA rank: train low-rank adapters on the projections only, merged into the output. Defaults to 0 (full). */
     loraRank: z.number().int().min(0).default(0),
     /** LoRA alpha (update scale alpha/rank). Defaults to 2 × rank. */
@@ -114,7 +134,8 @@ export const TrainOptionsSchema = z
     message: 'pass exactly one of --preset or --base',
   })
   .refine((o) => o.kd === 'sft' || o.kdTeacher !== undefined, {
-    message: '--kd forward-kl and --kd on-policy need --kd-teacher MODEL.gguf',
+    message:
+      '--kd forward-kl and --kd on-policy need --kd-teacher MODEL.gguf (or openai-compatible:http://HOST:PORT/v1#MODEL)',
   })
   .refine((o) => o.nnodes === 1 || o.rdzv !== undefined, {
     message: "--nnodes > 1 needs --rdzv HOST:PORT (node 0's address and a free port, the same on every node)",
@@ -132,6 +153,10 @@ export const TrainOptionsSchema = z
     message: '--kd on-policy samples on one machine: run it without --nnodes (use --nproc on one node)',
     path: ['nnodes'],
   })
+  .refine((o) => !(o.fsdp && o.kd === 'on-policy'), {
+    message: '--kd on-policy carries the whole optimizer state from round to round: drop --fsdp (DDP with --nproc works)',
+    path: ['fsdp'],
+  })
   .refine((o) => !(o.fsdp && o.loraRank > 0), {
     message: '--fsdp shards full fine-tuning; LoRA adapters are small, so drop --fsdp (LoRA runs use DDP)',
     path: ['fsdp'],
@@ -139,3 +164,8 @@ export const TrainOptionsSchema = z
 
 export type TrainOptionsInput = z.input<typeof TrainOptionsSchema>;
 export type TrainOptions = z.output<typeof TrainOptionsSchema>;
+
+/** `--kd-alpha`, or its default for the mode (see `kdAlpha`). */
+export function kdAlphaOf(o: Pick<TrainOptions, 'kd' | 'kdAlpha'>): number {
+  return o.kdAlpha ?? (o.kd === 'on-policy' ? 1 : 0.5);
+}

@@ -45,6 +45,10 @@ class TrainConfig:
     kdTemperature: float = 1.0
     kdBeta: float = 1.0  # generalized JSD: 0 = forward KL, 1 = reverse KL (on-policy)
     kdLambda: float = 1.0  # share of on-policy batches
+    optimizerIn: str = ""  # on-policy rounds: AdamW state left by the previous round (optimizer_carry.py)
+    optimizerOut: str = ""  # on-policy rounds: where this round leaves its AdamW state
+    scheduleOffset: int = 0  # on-policy rounds: steps of the earlier rounds (LR schedule position)
+    scheduleTotal: int = 0  # on-policy rounds: steps of all rounds; 0 = this run's own total
     loraRank: int = 0  # 0 = full fine-tuning
     loraAlpha: float = 0.0  # 0 = 2 x rank
     loraDropout: float = 0.0

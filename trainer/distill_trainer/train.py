@@ -42,6 +42,7 @@ from .parallel import (
     to_local_float,
     wrap,
 )
+from .optimizer_carry import load_carried, save_carried, schedule_position
 from .presets import count_params
 from .run_checkpoints import ckpt_dir, resume, save
 from .student import export_state, prepare_student
@@ -204,7 +205,7 @@ def _step(
     Returns the learning rate, the mean loss per completion token over all ranks, the gradient norm and the
     number of tokens the step saw on all ranks.
     """
-    lr = lr_at(step, plan.total, plan.warmup, cfg.lr, cfg.minLrRatio)
+    lr = lr_at(*schedule_position(cfg, step, plan.total), plan.warmup, cfg.lr, cfg.minLrRatio)
     for g in opt.param_groups:
         g["lr"] = lr
     rank, world = procs.rank, procs.world
@@ -335,14 +336,20 @@ def train(cfg: TrainConfig) -> int:
         wrapped = wrap(model, procs)
         opt = _optimizer(model, cfg)
         start_step = resume(cfg, model, opt, data.ds, plan.rows_per_step, procs)
+        if start_step == 0 and cfg.optimizerIn:
+            raise WorkerError("E_BAD_CONFIG", "on-policy rounds carry a whole optimizer state", "drop --fsdp for --kd on-policy")
     else:  # DDP: every rank loads the same checkpoint, then DDP wraps the model
         model.to(procs.device)
         opt = _optimizer(model, cfg)
         start_step = resume(cfg, model, opt, data.ds, plan.rows_per_step, procs)
+        if start_step == 0:
+            load_carried(cfg, opt)
         wrapped = wrap(model, procs)
     params = _emit_start(model, data, plan, procs, start_step)
     progress = _Progress(start_step=start_step, parent=os.getppid())
     _run_steps(cfg, model, wrapped, opt, data, plan, procs, progress)
+    if procs.rank == 0 and not procs.fsdp:
+        save_carried(cfg, opt, plan.total)
     _finish(cfg, model, reader, opt, data, plan, progress, params, procs, setup_meta)
     leave(procs)
     return 0

@@ -101,13 +101,19 @@ export const command = defineCommand({
     },
     'kd-teacher': {
       type: 'string',
-      description: 'Teacher GGUF for --kd forward-kl/on-policy (must share the student tokenizer)',
+      description:
+        'Teacher for --kd forward-kl/on-policy (same tokenizer as the student): MODEL.gguf or openai-compatible:http://HOST:PORT/v1#MODEL',
+    },
+    store: {
+      type: 'string',
+      description: 'Store that caches the teacher scores (default $DISTILL_STORE or .distill/distill.sqlite)',
     },
     'kd-top-k': { type: 'string', description: 'Teacher alternatives kept per token (default 20)' },
     'kd-temperature': { type: 'string', description: 'KD softmax temperature (default 1)' },
     'kd-alpha': {
       type: 'string',
-      description: 'KD loss weight; the rest goes to token cross-entropy (default 0.5)',
+      description:
+        'KD loss weight; the rest goes to token cross-entropy (default 0.5 for forward-kl, 1 for on-policy)',
     },
     'kd-beta': {
       type: 'string',
@@ -258,6 +264,7 @@ export const command = defineCommand({
           device,
           kd: kd as KdMode,
           ...(args['kd-teacher'] ? { kdTeacher: args['kd-teacher'] } : {}),
+          ...(args.store ? { store: args.store } : {}),
           kdTopK: int(args['kd-top-k'], 'kd-top-k'),
           kdTemperature: num(args['kd-temperature'], 'kd-temperature'),
           kdAlpha: num(args['kd-alpha'], 'kd-alpha'),

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,7 +42,7 @@ describe.runIf(process.env.DISTILL_SLOW === '1')(
     });
 
     it('scores with the teacher, trains with forward KL, records the mode and the teacher SHA, and caches the scores', {
-      timeout: 600_000,
+      timeout: 1_200_000, // two trainings (worker start, scoring) on a loaded 2-core box
     }, async () => {
       const events: WorkerEvent[] = [];
       const opts = {
@@ -59,6 +59,7 @@ describe.runIf(process.env.DISTILL_SLOW === '1')(
         kdTopK: 8,
         kdAlpha: 0.7,
         kdTemperature: 2,
+        store: join(dir, 'distill.sqlite'),
       };
       const res = await trainModel(opts, { onEvent: (e) => events.push(e) });
       expect(res.steps).toBe(3);
@@ -75,12 +76,10 @@ describe.runIf(process.env.DISTILL_SLOW === '1')(
       expect(Number(meta['distill.kd_temperature'])).toBe(2);
       expect(Number(meta['distill.kd_top_k'])).toBe(8);
 
+      // Another run (its own run folder) over the same data: the store has every score, nothing is scored.
       const again: WorkerEvent[] = [];
-      await trainModel(
-        { ...opts, out: join(dir, 'kd2.gguf'), runDir: res.runDir },
-        { onEvent: (e) => again.push(e) },
-      );
-      expect(again.find((e) => e.type === 'scored')).toMatchObject({ cached: true });
+      await trainModel({ ...opts, out: join(dir, 'kd2.gguf') }, { onEvent: (e) => again.push(e) });
+      expect(again.find((e) => e.type === 'scored')).toMatchObject({ cached: true, scoredDocs: 0 });
     });
   },
 );
@@ -160,6 +159,7 @@ describe.runIf(process.env.DISTILL_SLOW === '1')('on-policy distillation end to 
         kdRoundPrompts: 8,
         kdMaxTokens: 48,
         kdLambda: 0.5,
+        store: join(dir, 'distill.sqlite'),
       },
       { onEvent: (e) => events.push(e) },
     );
@@ -170,6 +170,11 @@ describe.runIf(process.env.DISTILL_SLOW === '1')('on-policy distillation end to 
     expect(String(rounds[1]?.student)).toMatch(/round-1[/\\]student\.gguf$/);
     expect(rounds.some((r) => Number(r.onPolicyRows) > 0)).toBe(true);
     expect(events.filter((e) => e.type === 'scored')).toHaveLength(2);
+    // One run, not two: round 2 starts from round 1's AdamW state and continues its LR schedule.
+    expect(events.filter((e) => e.type === 'optimizer-carried').map((e) => e.steps)).toEqual([2]);
+    const starts = events.filter((e) => e.type === 'start');
+    expect(starts).toHaveLength(2);
+    expect(existsSync(join(res.runDir, 'round-2', 'optimizer.pt'))).toBe(true);
     const meta = describeModel(res.out).provenance;
     expect(meta['distill.kd']).toBe('on-policy');
     expect(Number(meta['distill.kd_beta'])).toBe(1);

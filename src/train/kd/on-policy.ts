@@ -16,6 +16,9 @@ export interface OnPolicyRound {
   /** Chat-format JSONL the round trains on (student samples, plus teacher traces for 1 − lambda of the rows). */
   data: string;
   steps: number;
+  /** Steps of the earlier rounds, and of all rounds: where this round sits in the run's one LR schedule. */
+  offset: number;
+  totalSteps: number;
   onPolicyRows: number;
   sampleSeconds: number;
 }
@@ -88,6 +91,8 @@ export async function runOnPolicy(
       student,
       data,
       steps: Math.min(o.kdRoundSteps, total - (round - 1) * o.kdRoundSteps),
+      offset: (round - 1) * o.kdRoundSteps,
+      totalSteps: total,
       onPolicyRows: traces.length,
       sampleSeconds: (Date.now() - t0) / 1000,
     };

@@ -1,11 +1,11 @@
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
-import { NotFoundError } from '../../core/errors/not-found-error.ts';
-import type { TrainOptions } from '../train-options.ts';
+import { basename, join } from 'node:path';
+import { openStore } from '../../store/open-store.ts';
+import { resolveStorePath } from '../../store/store-path.ts';
+import { kdAlphaOf, type TrainOptions } from '../train-options.ts';
 import type { WorkerEvent } from '../worker-events.ts';
+import { isHttpTeacher, openTeacherScorer } from './teacher-scorer.ts';
 import { scoreDataset } from './teacher-scores.ts';
-import { requireSameVocab } from './vocab-hash.ts';
 
 /** What a KD mode adds to the worker config and to the output GGUF's `distill.*` metadata. */
 export interface KdSetup {
@@ -24,35 +24,48 @@ export interface PrepareKdOptions {
 }
 
 /**
- * Everything the logit-level modes need before the worker starts: the same-tokenizer check (vocab hash, up
- * front) and the teacher's top-K scores of every training token (cached by teacher, data and K). `sft` needs
- * nothing and only records its mode.
+ * Everything the logit-level modes need before the worker starts: the same-tokenizer check (vocab hash for a GGUF,
+ * a probe tokenisation for a server; up front) and the teacher's top-K scores of every training token (cached in
+ * the store by teacher, token sequence and K). `sft` needs nothing and only records its mode.
  */
 export async function prepareKd(o: TrainOptions, p: PrepareKdOptions): Promise<KdSetup> {
   if (o.kd === 'sft') return { config: { kd: 'sft' }, metadata: { kd: 'sft' } };
-  const teacher = resolve(o.kdTeacher ?? '');
-  if (!existsSync(teacher))
-    throw new NotFoundError('model', `no such teacher model: ${o.kdTeacher}`, {
-      hint: 'pass --kd-teacher MODEL.gguf (a local GGUF with the student’s tokenizer)',
-    });
-  requireSameVocab(p.student, teacher, o.kd);
-  p.emit({ type: 'phase', phase: 'score' });
-  const scored = await scoreDataset({
-    teacher,
-    dataDir: p.dataDir,
-    outDir: join(p.runDir, 'teacher-scores'),
-    topK: o.kdTopK,
-    // The worker is not running yet: scoring may use every core (as --threads 0 lets torch do).
+  // The worker is not running yet: local scoring may use every core (as --threads 0 lets torch do).
+  const scorer = await openTeacherScorer(o.kdTeacher ?? '', {
     threads: o.threads > 0 ? o.threads : availableParallelism(),
-    onProgress: (docs, total) => p.emit({ type: 'scoring', docs, total }),
-    ...(p.signal ? { signal: p.signal } : {}),
   });
-  p.emit({ type: 'scored', cached: scored.cached, seconds: scored.seconds, topK: scored.meta.topK });
+  const store = openStore(resolveStorePath({ flag: o.store }));
+  let scored: Awaited<ReturnType<typeof scoreDataset>>;
+  try {
+    await scorer.requireSameTokenizer(p.student, o.kd);
+    p.emit({ type: 'phase', phase: 'score' });
+    scored = await scoreDataset({
+      scorer,
+      store,
+      dataDir: p.dataDir,
+      outDir: join(p.runDir, 'teacher-scores'),
+      topK: o.kdTopK,
+      onProgress: (docs, total) => p.emit({ type: 'scoring', docs, total }),
+      ...(p.signal ? { signal: p.signal } : {}),
+    });
+  } finally {
+    store.close();
+    await scorer.close();
+  }
+  p.emit({
+    type: 'scored',
+    cached: scored.cached,
+    scoredDocs: scored.scoredDocs,
+    cachedDocs: scored.cachedDocs,
+    seconds: scored.seconds,
+    topK: scored.meta.topK,
+  });
   const common = {
     kd: o.kd,
+    kd_teacher: isHttpTeacher(o.kdTeacher ?? '') ? scorer.label : basename(scorer.label),
     kd_teacher_sha256: scored.meta.teacherSha256,
     kd_top_k: o.kdTopK,
-    kd_alpha: o.kdAlpha,
+    kd_alpha: kdAlphaOf(o),
     kd_temperature: o.kdTemperature,
   };
   const onPolicy: Record<string, number> =
@@ -61,7 +74,7 @@ export async function prepareKd(o: TrainOptions, p: PrepareKdOptions): Promise<K
     config: {
       kd: o.kd,
       kdScores: scored.dir,
-      kdAlpha: o.kdAlpha,
+      kdAlpha: kdAlphaOf(o),
       kdTemperature: o.kdTemperature,
       kdBeta: o.kdBeta,
       kdLambda: o.kdLambda,
