@@ -31,6 +31,7 @@ from .errors import WorkerError
 from .gguf_io import save_model
 from .kd_data import KdScores, load_kd
 from .model import LlamaModel
+from .optimizer_carry import load_carried, save_carried, schedule_position
 from .parallel import (
     Procs,
     all_reduce,
@@ -42,7 +43,6 @@ from .parallel import (
     to_local_float,
     wrap,
 )
-from .optimizer_carry import load_carried, save_carried, schedule_position
 from .presets import count_params
 from .run_checkpoints import ckpt_dir, resume, save
 from .student import export_state, prepare_student
@@ -337,7 +337,9 @@ def train(cfg: TrainConfig) -> int:
         opt = _optimizer(model, cfg)
         start_step = resume(cfg, model, opt, data.ds, plan.rows_per_step, procs)
         if start_step == 0 and cfg.optimizerIn:
-            raise WorkerError("E_BAD_CONFIG", "on-policy rounds carry a whole optimizer state", "drop --fsdp for --kd on-policy")
+            raise WorkerError(
+                "E_BAD_CONFIG", "on-policy rounds carry a whole optimizer state", "drop --fsdp for --kd on-policy"
+            )
     else:  # DDP: every rank loads the same checkpoint, then DDP wraps the model
         model.to(procs.device)
         opt = _optimizer(model, cfg)

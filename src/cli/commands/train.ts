@@ -104,10 +104,6 @@ export const command = defineCommand({
       description:
         'Teacher for --kd forward-kl/on-policy (same tokenizer as the student): MODEL.gguf or openai-compatible:http://HOST:PORT/v1#MODEL',
     },
-    store: {
-      type: 'string',
-      description: 'Store that caches the teacher scores (default $DISTILL_STORE or .distill/distill.sqlite)',
-    },
     'kd-top-k': { type: 'string', description: 'Teacher alternatives kept per token (default 20)' },
     'kd-temperature': { type: 'string', description: 'KD softmax temperature (default 1)' },
     'kd-alpha': {
