@@ -6,9 +6,11 @@ import hashlib
 import json
 import random
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from distill_trainer.config import TrainConfig
 from distill_trainer.vocab import SPACE, build_char_vocab
 
 VOCAB = build_char_vocab()
@@ -63,3 +65,24 @@ def write_dataset(folder: Path, examples: list[tuple[str, str]]) -> Path:
     meta = {"version": 1, "nDocs": len(examples), "nTokens": len(toks), "vocabSize": len(VOCAB), "sha256": sha}
     (folder / "meta.json").write_text(json.dumps(meta))
     return folder
+
+
+def tiny_cfg(tmp: Path, base: Path, data: Path, name: str, **kw: Any) -> TrainConfig:
+    """A few-step training config on the tiny test model: output and run folder named ``name`` under ``tmp``;
+    keyword arguments override the defaults."""
+    settings: dict[str, Any] = {
+        "seqLen": 64,
+        "batchTokens": 256,
+        "lr": 3e-3,
+        "threads": 1,
+        "evalFraction": 0.1,
+    }
+    settings.update(kw)
+    return TrainConfig(
+        base=str(base), data=str(data), out=str(tmp / f"{name}.gguf"), runDir=str(tmp / f"{name}.run"), **settings
+    )
+
+
+def worker_events(captured: str) -> list[dict]:
+    """The worker's JSON event lines in captured stdout."""
+    return [json.loads(line) for line in captured.splitlines() if line.startswith("{")]

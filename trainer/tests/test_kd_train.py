@@ -1,5 +1,6 @@
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -11,7 +12,7 @@ from distill_trainer.errors import WorkerError
 from distill_trainer.gguf_io import load_model
 from distill_trainer.kd_data import load_kd
 from distill_trainer.train import train
-from helpers import addition_examples, write_dataset
+from helpers import addition_examples, tiny_cfg, write_dataset
 
 
 def _scores(data: Path, out: Path, vocab: int, k: int = 3) -> Path:
@@ -37,22 +38,6 @@ def _scores(data: Path, out: Path, vocab: int, k: int = 3) -> Path:
         )
     )
     return out
-
-
-def _cfg(tmp: Path, base: Path, data: Path, name: str, **kw) -> TrainConfig:
-    return TrainConfig(
-        base=str(base),
-        data=str(data),
-        out=str(tmp / f"{name}.gguf"),
-        runDir=str(tmp / f"{name}.run"),
-        seqLen=64,
-        batchTokens=256,
-        lr=3e-3,
-        threads=1,
-        evalFraction=0.1,
-        seed=1,
-        **kw,
-    )
 
 
 def test_scores_line_up_with_each_target_token(tmp_path: Path, nano_gguf: Path) -> None:
@@ -90,3 +75,7 @@ def test_forward_kl_training_lowers_the_loss_and_refuses_foreign_scores(
     other = write_dataset(tmp_path / "other", addition_examples(20, seed=9))
     with pytest.raises(WorkerError, match="other data"):
         train(_cfg(tmp_path, nano_gguf, other, "bad", maxSteps=1, kd="forward-kl", kdScores=str(scores)))
+
+
+def _cfg(tmp: Path, base: Path, data: Path, name: str, **kw: Any) -> TrainConfig:
+    return tiny_cfg(tmp, base, data, name, **{"seed": 1, **kw})

@@ -4,11 +4,10 @@ from pathlib import Path
 import pytest
 import torch
 
-from distill_trainer.config import TrainConfig
 from distill_trainer.errors import WorkerError
 from distill_trainer.parallel import Procs, all_reduce, collective_device
 from distill_trainer.train import train
-from helpers import addition_examples, write_dataset
+from helpers import addition_examples, tiny_cfg, worker_events, write_dataset
 
 
 def test_reduction_tensors_live_where_the_backend_reduces() -> None:
@@ -60,33 +59,14 @@ def test_stop_and_checkpoint_decisions_are_the_same_on_every_rank(monkeypatch: p
     assert train_mod._stop_or_save(os.getppid(), False, procs) == (True, False)
 
 
-def _cfg(tmp: Path, base: Path, data: Path, name: str, **kw) -> TrainConfig:
-    return TrainConfig(
-        base=str(base),
-        data=str(data),
-        out=str(tmp / f"{name}.gguf"),
-        runDir=str(tmp / f"{name}.run"),
-        seqLen=64,
-        batchTokens=256,
-        lr=3e-3,
-        threads=1,
-        evalFraction=0.1,
-        **kw,
-    )
-
-
-def _events(capsys: pytest.CaptureFixture[str]) -> list[dict]:
-    return [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
-
-
 def test_fsdp_on_one_rank_matches_plain_training_and_resumes_from_a_sharded_checkpoint(
     tmp_path: Path, nano_gguf: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     data = write_dataset(tmp_path / "data", addition_examples(60, seed=3))
-    train(_cfg(tmp_path, nano_gguf, data, "plain", maxSteps=4))
-    plain = _events(capsys)[-1]
-    train(_cfg(tmp_path, nano_gguf, data, "fsdp", maxSteps=4, fsdp=True, checkpointEvery=2))
-    ev = _events(capsys)
+    train(tiny_cfg(tmp_path, nano_gguf, data, "plain", maxSteps=4))
+    plain = worker_events(capsys.readouterr().out)[-1]
+    train(tiny_cfg(tmp_path, nano_gguf, data, "fsdp", maxSteps=4, fsdp=True, checkpointEvery=2))
+    ev = worker_events(capsys.readouterr().out)
     done = ev[-1]
     assert done["type"] == "done" and done["out"].endswith("fsdp.gguf")
     assert abs(done["loss"] - plain["loss"]) < 1e-4
@@ -97,10 +77,10 @@ def test_fsdp_on_one_rank_matches_plain_training_and_resumes_from_a_sharded_chec
     import shutil
 
     shutil.rmtree(tmp_path / "fsdp.run/checkpoints/step-00000004.dcp")
-    train(_cfg(tmp_path, nano_gguf, data, "fsdp", maxSteps=4, fsdp=True, checkpointEvery=2, resume=True))
-    ev = _events(capsys)
+    train(tiny_cfg(tmp_path, nano_gguf, data, "fsdp", maxSteps=4, fsdp=True, checkpointEvery=2, resume=True))
+    ev = worker_events(capsys.readouterr().out)
     assert [e["step"] for e in ev if e["type"] == "resumed"] == [2]
     assert abs(ev[-1]["loss"] - done["loss"]) < 1e-5
     # A sharded checkpoint is not silently read as a plain one.
     with pytest.raises(WorkerError, match="sharded"):
-        train(_cfg(tmp_path, nano_gguf, data, "fsdp", maxSteps=4, resume=True))
+        train(tiny_cfg(tmp_path, nano_gguf, data, "fsdp", maxSteps=4, resume=True))

@@ -1,5 +1,5 @@
-import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 import torch
@@ -9,32 +9,13 @@ from distill_trainer.config import TrainConfig
 from distill_trainer.errors import WorkerError
 from distill_trainer.gguf_io import load_model
 from distill_trainer.train import train
-from helpers import addition_examples, write_dataset
-
-
-def _cfg(tmp: Path, base: Path, data: Path, name: str, **kw) -> TrainConfig:
-    return TrainConfig(
-        base=str(base),
-        data=str(data),
-        out=str(tmp / f"{name}.gguf"),
-        runDir=str(tmp / f"{name}.run"),
-        seqLen=64,
-        batchTokens=512,
-        lr=3e-3,
-        threads=1,
-        evalFraction=0.1,
-        **kw,
-    )
-
-
-def _events(capsys: pytest.CaptureFixture[str]) -> list[dict]:
-    return [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
+from helpers import addition_examples, tiny_cfg, worker_events, write_dataset
 
 
 def test_training_lowers_loss_and_writes_a_gguf(tmp_path: Path, nano_gguf: Path, capsys) -> None:
     data = write_dataset(tmp_path / "data", addition_examples(120, seed=2))
     train(_cfg(tmp_path, nano_gguf, data, "a", maxSteps=12))
-    ev = _events(capsys)
+    ev = worker_events(capsys.readouterr().out)
     steps = [e for e in ev if e["type"] == "step"]
     assert steps[-1]["loss"] < steps[0]["loss"] * 0.8
     assert ev[-1]["type"] == "done"
@@ -56,7 +37,7 @@ def test_resume_continues_exactly_where_it_stopped(tmp_path: Path, nano_gguf: Pa
     (tmp_path / "cut.gguf").unlink()
     capsys.readouterr()
     train(_cfg(tmp_path, nano_gguf, data, "cut", maxSteps=6, checkpointEvery=3, resume=True))
-    ev = _events(capsys)
+    ev = worker_events(capsys.readouterr().out)
     assert [e["step"] for e in ev if e["type"] == "resumed"] == [3]
     assert min(e["step"] for e in ev if e["type"] == "step") == 4
     a, _ = load_model(tmp_path / "full.gguf")
@@ -104,3 +85,7 @@ def test_checkpoints_with_unfused_projections_still_resume(tmp_path: Path, nano_
     new, changed = upgrade_model_state(old)
     assert changed and set(new) == set(sd)
     assert all(torch.equal(new[k], sd[k]) for k in sd)
+
+
+def _cfg(tmp: Path, base: Path, data: Path, name: str, **kw: Any) -> TrainConfig:
+    return tiny_cfg(tmp, base, data, name, **{"batchTokens": 512, **kw})

@@ -1,5 +1,6 @@
 /** A code verdict's test results in the trace view: which test failed, expected vs got, limits hit, output. */
 import './code-result.css';
+import { el } from './dom.ts';
 
 /** The test results a code verdict carries (src/core/verdict.ts CodeResultSchema). */
 export interface CodeResult {
@@ -22,17 +23,6 @@ const STATUS: Record<string, string> = {
   memory: 'memory limit exceeded',
   'output-limit': 'output limit exceeded',
 };
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  className = '',
-  text?: string,
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 function output(label: string, text: string | undefined): HTMLElement | null {
   if (!text) return null;

@@ -1,18 +1,7 @@
 import { codeResultPanel } from './code-result.ts';
+import { el } from './dom.ts';
 import { renderMarkdown } from './markdown.ts';
 import { listRuns, listSamples, type SampleQuery, type StudioRun, type StudioSample } from './studio-api.ts';
-
-/** Build an element with a class and optional text. */
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  className = '',
-  text?: string,
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 function duration(ms: number | null): string {
   if (ms === null) return '–';
