@@ -17,15 +17,28 @@ export interface SpawnedServer {
   stop: () => Promise<number | null>;
 }
 
-/** Start `distill serve … --port 0 --json` as a child process and wait for its `{"url":…}` line. */
-export function spawnServe(args: string[], env: Record<string, string> = {}): Promise<SpawnedServer> {
+/** What a started `distill serve|studio` gives back: its first `--json` line (with `url`) and the process. */
+export interface Spawned<Info extends { url: string }> {
+  info: Info;
+  child: ChildProcess;
+  stderr: () => string;
+  stop: () => Promise<number | null>;
+}
+
+/** Start `distill COMMAND … --port 0 --json` as a child process and wait for its first JSON line with a `url`. */
+export function spawnDistillServer<Info extends { url: string }>(
+  command: 'serve' | 'studio',
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string>; startMs?: number } = {},
+): Promise<Spawned<Info>> {
+  const startMs = options.startMs ?? 60_000;
   const child = spawn(
     process.execPath,
-    [join(ROOT, 'bin/distill.mjs'), 'serve', ...args, '--port', '0', '--json'],
+    [join(ROOT, 'bin/distill.mjs'), command, ...args, '--port', '0', '--json'],
     {
-      cwd: ROOT,
+      cwd: options.cwd ?? ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, FORCE_COLOR: '0', ...env },
+      env: { ...process.env, FORCE_COLOR: '0', ...options.env },
     },
   );
   let stderr = '';
@@ -35,16 +48,16 @@ export function spawnServe(args: string[], env: Record<string, string> = {}): Pr
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   return new Promise((resolvePromise, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`distill serve did not start in 60 s:\n${stderr}`)),
-      60_000,
+      () => reject(new Error(`distill ${command} did not start in ${startMs / 1000} s:\n${stderr}`)),
+      startMs,
     );
-    child.once('exit', (code) => reject(new Error(`distill serve exited with ${code}:\n${stderr}`)));
+    child.once('exit', (code) => reject(new Error(`distill ${command} exited with ${code}:\n${stderr}`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      const parsed = JSON.parse(line) as { url?: string };
-      if (!parsed.url) return;
+      const info = JSON.parse(line) as Info;
+      if (!info.url) return;
       clearTimeout(timer);
       resolvePromise({
-        url: parsed.url,
+        info,
         child,
         stderr: () => stderr,
         stop: async () => {
@@ -54,4 +67,10 @@ export function spawnServe(args: string[], env: Record<string, string> = {}): Pr
       });
     });
   });
+}
+
+/** Start `distill serve … --port 0 --json` as a child process and wait for its `{"url":…}` line. */
+export async function spawnServe(args: string[], env: Record<string, string> = {}): Promise<SpawnedServer> {
+  const { info, ...rest } = await spawnDistillServer<{ url: string }>('serve', args, { env });
+  return { url: info.url, ...rest };
 }
