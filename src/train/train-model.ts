@@ -199,10 +199,12 @@ export async function prepareTraining(
       loraTargets: o.loraTargets,
       gradCheckpoint: o.gradCheckpoint,
       ...kd.config,
-      chatTemplate: STUDENT_CHAT_TEMPLATE,
+      // A Distill student keeps the student template; a base keeps its own (the data was rendered with it).
+      chatTemplate: data.templateId === STUDENT_TEMPLATE_ID ? STUDENT_CHAT_TEMPLATE : '',
       name: o.name ?? basename(out).replace(/\.gguf$/i, ''),
       metadata: {
-        template_id: STUDENT_TEMPLATE_ID,
+        template_id: data.templateId,
+        thinking_format: data.thinkingFormat,
         thinking: o.thinking ? 'trained' : 'answer-only',
         ...(o.preset
           ? { preset: o.preset }
