@@ -28,7 +28,8 @@ export const command = defineCommand({
     },
     base: {
       type: 'string',
-      description: 'Base GGUF to fine-tune (any type gguf-py dequantizes; llama, qwen2, qwen3, gemma3)',
+      description:
+        'Base GGUF to fine-tune (any type gguf-py dequantizes; llama, qwen2, qwen3, gemma3), or ollama:NAME[:TAG] from the local Ollama store',
     },
     out: { type: 'string', description: 'Output GGUF', required: true },
     'run-dir': {
