@@ -200,6 +200,7 @@ export async function prepareTraining(
       loraAlpha: o.loraAlpha ?? 2 * o.loraRank,
       loraDropout: o.loraDropout,
       loraTargets: o.loraTargets,
+      loraExport: o.loraExport,
       gradCheckpoint: o.gradCheckpoint,
       ...kd.config,
       // A Distill student keeps the student template; a base keeps its own (the data was rendered with it).

@@ -28,6 +28,7 @@ from .determinism import make_deterministic
 from .errors import WorkerError
 from .gguf_io import save_model
 from .kd_data import KdScores, load_kd
+from .lora_export import save_lora_adapter
 from .model import LlamaModel
 from .presets import count_params
 from .student import export_state, prepare_student
@@ -330,15 +331,19 @@ def _finish(
     }
     if eval_val is not None:
         meta["eval_loss"] = round(eval_val, 6)
-    save_model(
-        cfg.out,
-        model,
-        name=cfg.name,
-        metadata=meta,
-        source=reader,
-        chat_template=cfg.chatTemplate or None,
-        state=export_state(model),
-    )
+    if cfg.loraExport == "adapter":
+        alpha = cfg.loraAlpha or 2.0 * cfg.loraRank
+        save_lora_adapter(cfg.out, model, alpha=alpha, name=cfg.name, metadata={**meta, "lora_export": "adapter"})
+    else:
+        save_model(
+            cfg.out,
+            model,
+            name=cfg.name,
+            metadata=meta,
+            source=reader,
+            chat_template=cfg.chatTemplate or None,
+            state=export_state(model),
+        )
     protocol.emit(
         "done",
         out=cfg.out,
