@@ -116,13 +116,19 @@ function fromRenderer(
   raw: RawRender,
   source: string | undefined,
   eos: string,
+  textThinking = false,
 ): ChatTemplate {
   const probe = [{ role: 'user', content: PROBE }];
   const prompt = raw(probe, undefined);
   const tail = prompt.slice(prompt.lastIndexOf(PROBE) + PROBE.length);
   const preOpened = /<think>\s*$/.test(tail);
   const mentions = (source ?? '').includes(THINK_OPEN) || (source ?? '').includes(THINK_CLOSE);
-  const thinkingStart: ThinkingStart = preOpened ? 'pre-opened' : mentions ? 'model-opened' : 'none';
+  // A model trained with <think> text (distill.thinking_format=text) opens thinking itself, in any template.
+  const thinkingStart: ThinkingStart = preOpened
+    ? 'pre-opened'
+    : mentions || textThinking
+      ? 'model-opened'
+      : 'none';
   const hasVariable = (source ?? '').includes('enable_thinking');
   const byVariable = hasVariable && raw(probe, false) !== raw(probe, true);
   const stop = [
@@ -153,7 +159,14 @@ function fromRenderer(
   };
 }
 
-function jinja(id: string, description: string, source: string, bos: string, eos: string): ChatTemplate {
+function jinja(
+  id: string,
+  description: string,
+  source: string,
+  bos: string,
+  eos: string,
+  textThinking = false,
+): ChatTemplate {
   const template = new JinjaTemplate(source, description);
   return fromRenderer(
     id,
@@ -169,16 +182,18 @@ function jinja(id: string, description: string, source: string, bos: string, eos
       }),
     source,
     eos,
+    textThinking,
   );
 }
 
-function builtin(name: string, why: string, eos: string): ChatTemplate {
+function builtin(name: string, why: string, eos: string, textThinking = false): ChatTemplate {
   return fromRenderer(
     name,
     `llama.cpp built-in '${name}' (${why})`,
     (messages) => renderBuiltin(name, messages, true),
     undefined,
     eos,
+    textThinking,
   );
 }
 
@@ -188,7 +203,14 @@ function bundled(name: 'deepseek-r1' | 'qwen3'): string {
   return readFileSync(new URL(`./fixtures/templates/${file}`, import.meta.url), 'utf8');
 }
 
-function isStudent(info: TemplateModelInfo): boolean {
+/**
+ * `distill.thinking_format` (`student`, `native` or `text`): written into every GGUF Distill trains, so the runtime
+ * knows a model trained with `<think>` text in a template that has no thinking format of its own.
+ */
+export const THINKING_FORMAT_KEY = 'distill.thinking_format';
+
+/** True for Distill's own student format (by metadata or by the template text). */
+export function isStudentTemplate(info: TemplateModelInfo): boolean {
   const t = info.chatTemplate ?? '';
   return (
     info.metadata['distill.template_id'] === STUDENT_TEMPLATE_ID ||
@@ -228,10 +250,18 @@ export function selectTemplate(
   options: { hasToken?: (text: string) => boolean } = {},
 ): ChatTemplate {
   if (override) return byName(override, info);
-  if (isStudent(info)) return student(info.bosToken || '<s>', info.eosToken || '</s>');
+  if (isStudentTemplate(info)) return student(info.bosToken || '<s>', info.eosToken || '</s>');
+  const textThinking = info.metadata[THINKING_FORMAT_KEY] === 'text';
   if (info.chatTemplate)
-    return jinja('gguf', "the GGUF's chat template (Jinja)", info.chatTemplate, info.bosToken, info.eosToken);
+    return jinja(
+      'gguf',
+      `the GGUF's chat template (Jinja)${textThinking ? ', trained with <think> text' : ''}`,
+      info.chatTemplate,
+      info.bosToken,
+      info.eosToken,
+      textThinking,
+    );
   const arch = info.architecture ?? info.metadata['general.architecture'] ?? 'unknown';
   const choice = chooseBuiltin(arch, options.hasToken);
-  return builtin(choice.name, `no template in the GGUF; ${choice.reason}`, info.eosToken);
+  return builtin(choice.name, `no template in the GGUF; ${choice.reason}`, info.eosToken, textThinking);
 }

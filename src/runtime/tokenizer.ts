@@ -1,4 +1,4 @@
-import { NativeModel } from './native-model.ts';
+import { type ModelInfo, NativeModel } from './native-model.ts';
 
 /** How to tokenise a text. */
 export interface TokenizeOptions {
@@ -19,6 +19,21 @@ export class Tokenizer implements Disposable {
   /** Load the vocabulary of a GGUF (a damaged file is a ModelError). */
   static load(path: string): Tokenizer {
     return new Tokenizer(NativeModel.load(path, { vocabOnly: true }));
+  }
+
+  /** The GGUF's metadata, chat template and special tokens. */
+  get info(): ModelInfo {
+    return this.model.info;
+  }
+
+  /** True for end-of-generation tokens (EOS, end-of-turn markers such as `<|im_end|>`). */
+  isEndOfGeneration(token: number): boolean {
+    return this.model.isEog(token);
+  }
+
+  /** The id of `text` when it is exactly one token of the vocabulary, else undefined. */
+  singleToken(text: string): number | undefined {
+    return this.model.singleToken(text);
   }
 
   get vocabSize(): number {

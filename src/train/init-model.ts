@@ -23,6 +23,8 @@ export interface InitModelOptions {
   initScale?: number;
   /** Llama-3-style `rope_freqs` factors plus linear RoPE scaling ×2 (parity tests). Defaults to false. */
   ropeFreqs?: boolean;
+  /** `tokenizer.chat_template` to write. Defaults to Distill's student template. */
+  chatTemplate?: string;
   venv?: VenvOptions;
   signal?: AbortSignal;
 }
@@ -43,7 +45,7 @@ export async function initModel(options: InitModelOptions): Promise<InitModelRes
   const dir = await mkdtemp(join(tmpdir(), 'distill-init-'));
   try {
     const templateFile = join(dir, 'template.jinja');
-    await writeFile(templateFile, STUDENT_CHAT_TEMPLATE);
+    await writeFile(templateFile, options.chatTemplate ?? STUDENT_CHAT_TEMPLATE);
     const args = [
       'init',
       '--preset',

@@ -3,11 +3,15 @@ import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { renderStudentTrainingExample } from '../core/chat-format.ts';
 import { AbortedError } from '../core/errors/aborted-error.ts';
 import { InvalidInputError } from '../core/errors/invalid-input-error.ts';
 import { ModelError } from '../core/errors/model-error.ts';
 import { Tokenizer } from '../runtime/tokenizer.ts';
+import {
+  type ThinkingFormat,
+  type TrainingTemplate,
+  trainingTemplate,
+} from '../runtime/training-template.ts';
 import type { TrainingRow } from './training-rows.ts';
 
 export interface TokenizeDatasetOptions {
@@ -39,6 +43,10 @@ export interface TokenizedDataset {
   sha256: string;
   /** Examples longer than `maxTokensPerExample`, left out. */
   dropped: DroppedExamples;
+  /** The chat format the rows were rendered with: `distill-student-v1`, `gguf` (the model's Jinja) or a built-in. */
+  templateId: string;
+  /** How the thinking is written in the assistant turn (see {@link ThinkingFormat}). */
+  thinkingFormat: ThinkingFormat;
 }
 
 export interface DroppedExamples {
@@ -84,12 +92,21 @@ function loadTokenizer(path: string): Tokenizer {
 }
 
 /**
- * Render each row with the student chat template, tokenise it with the GGUF's own tokenizer (the runtime's
- * llama.cpp, vocabulary only, special tokens parsed, no BOS added: the template writes it) and write the worker's dataset folder: `tokens.bin` (int32),
- * `mask.bin` (uint8, 1 on completion tokens), `offsets.bin` (int64) and `meta.json`.
+ * Render each row with the model's own chat template (Distill's student format for Distill students, else the
+ * GGUF's Jinja template, as the runtime renders prompts; see `trainingTemplate`), tokenise it with the GGUF's own
+ * tokenizer (the runtime's llama.cpp, vocabulary only, special tokens parsed, no BOS added: the template writes it)
+ * and write the worker's dataset folder: `tokens.bin` (int32), `mask.bin` (uint8, 1 on the assistant turn's
+ * tokens, which end with an end-of-generation token), `offsets.bin` (int64) and `meta.json`.
  */
 export async function tokenizeDataset(options: TokenizeDatasetOptions): Promise<TokenizedDataset> {
   const model = loadTokenizer(options.model);
+  let template: TrainingTemplate;
+  try {
+    template = trainingTemplate(model.info, { hasToken: (text) => model.singleToken(text) !== undefined });
+  } catch (error) {
+    model.free();
+    throw error;
+  }
   const tmp = `${options.outDir}.partial`;
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp, { recursive: true });
@@ -97,8 +114,7 @@ export async function tokenizeDataset(options: TokenizeDatasetOptions): Promise<
   const mask = new Sink(join(tmp, 'mask.bin'));
   const offsets = new Sink(join(tmp, 'offsets.bin'));
   const hash = createHash('sha256');
-  const bos = model.bosText;
-  const eos = model.eosText;
+  const eosId = model.info.metadata['tokenizer.ggml.eos_token_id'];
   let docs = 0;
   let total = 0;
   let lossTokens = 0;
@@ -112,13 +128,13 @@ export async function tokenizeDataset(options: TokenizeDatasetOptions): Promise<
   try {
     for await (const row of options.rows) {
       if (options.signal?.aborted) throw new AbortedError('tokenising training data was interrupted');
-      const ex = renderStudentTrainingExample(row.prompt, row.reasoning, row.answer, {
-        bos,
-        eos,
-        withThinking: options.withThinking ?? true,
-      });
+      const ex = template.render(row.prompt, row.reasoning, row.answer, options.withThinking ?? true);
       const p = model.tokenize(ex.prompt);
       const c = model.tokenize(ex.completion);
+      // The turn must end the generation (templates that close turns with EOS text already do).
+      const last = c[c.length - 1];
+      if (!template.student && (last === undefined || !model.isEndOfGeneration(last)) && eosId !== undefined)
+        c.push(Number(eosId));
       const n = p.length + c.length;
       position += 1;
       if (n > limit) {
@@ -159,7 +175,17 @@ export async function tokenizeDataset(options: TokenizeDatasetOptions): Promise<
     await rm(options.outDir, { recursive: true, force: true });
     await rename(tmp, options.outDir);
     options.onProgress?.(docs);
-    return { dir: options.outDir, docs, tokens: total, lossTokens, maxDocTokens, sha256, dropped };
+    return {
+      dir: options.outDir,
+      docs,
+      tokens: total,
+      lossTokens,
+      maxDocTokens,
+      sha256,
+      dropped,
+      templateId: template.id,
+      thinkingFormat: template.thinkingFormat,
+    };
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });
     throw e;

@@ -10,6 +10,7 @@ import { checkTrainableBase } from './gguf-architecture.ts';
 import { initModel } from './init-model.ts';
 import { runOnPolicy } from './kd/on-policy.ts';
 import { prepareKd } from './kd/prepare-kd.ts';
+import { resolveBase } from './resolve-base.ts';
 import { type TokenizedDataset, tokenizeDataset } from './tokenize-dataset.ts';
 import { type TrainOptions, type TrainOptionsInput, TrainOptionsSchema } from './train-options.ts';
 import { readTrainingRows, resolveDataFiles } from './training-rows.ts';
@@ -100,11 +101,13 @@ export async function prepareTraining(
   const signalOpt = hooks.signal ? { signal: hooks.signal } : {};
 
   // 1. Check every input before writing anything.
-  if (o.base && !(await stat(resolve(o.base)).catch(() => undefined)))
+  // `ollama:NAME[:TAG]` → the model's blob in the local Ollama store; `~/…` expanded.
+  const basePath = o.base ? resolveBase(o.base) : undefined;
+  if (o.base && basePath && !(await stat(basePath).catch(() => undefined)))
     throw new NotFoundError('model', `no such base model: ${o.base}`, {
       hint: 'pass a GGUF file (F32/F16/BF16 or quantized)',
     });
-  if (o.base) checkTrainableBase(resolve(o.base));
+  if (basePath) checkTrainableBase(basePath);
   const files = await resolveDataFiles(o.data);
   let rows = 0;
   for await (const _ of readTrainingRows(files, hooks.signal)) rows += 1;
@@ -123,7 +126,7 @@ export async function prepareTraining(
       appendFileSync(metrics, `${JSON.stringify({ t: Date.now(), ...event })}\n`);
       hooks.onEvent?.(event);
     };
-    let base = o.base ? resolve(o.base) : join(runDir, 'init.gguf');
+    let base = basePath ?? join(runDir, 'init.gguf');
     if (!o.base) {
       const haveInit = o.resume && (await stat(base).catch(() => undefined));
       if (!haveInit) {
@@ -202,6 +205,7 @@ export async function prepareTraining(
       loraAlpha: o.loraAlpha ?? 2 * o.loraRank,
       loraDropout: o.loraDropout,
       loraTargets: o.loraTargets,
+      loraExport: o.loraExport,
       gradCheckpoint: o.gradCheckpoint,
       fsdp: o.fsdp,
       checkpointDir: join(sharedRunDir, 'checkpoints'),
@@ -214,14 +218,19 @@ export async function prepareTraining(
             scheduleTotal: o.kdCarry.scheduleTotal,
           }
         : {}),
-      chatTemplate: STUDENT_CHAT_TEMPLATE,
+      // A Distill student keeps the student template; a base keeps its own (the data was rendered with it).
+      chatTemplate: data.templateId === STUDENT_TEMPLATE_ID ? STUDENT_CHAT_TEMPLATE : '',
       name: o.name ?? basename(out).replace(/\.gguf$/i, ''),
       metadata: {
-        template_id: STUDENT_TEMPLATE_ID,
+        template_id: data.templateId,
+        thinking_format: data.thinkingFormat,
         thinking: o.thinking ? 'trained' : 'answer-only',
         ...(o.preset
           ? { preset: o.preset }
-          : { base: basename(base), base_sha256: await filesSha256([base], hooks.signal) }),
+          : {
+              base: o.base?.startsWith('ollama:') ? o.base : basename(base),
+              base_sha256: await filesSha256([base], hooks.signal),
+            }),
         data_rows: data.docs,
         data_files: files.map((f) => basename(f)).join(','),
         dataset_sha256: await filesSha256(files, hooks.signal),

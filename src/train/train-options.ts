@@ -127,6 +127,11 @@ export const TrainOptionsSchema = z
       .string()
       .regex(/^(attn|mlp)(,(attn|mlp))?$/, 'use attn, mlp or attn,mlp')
       .default('attn,mlp'),
+    /**
+     * What the output is with LoRA: `merged` (adapters folded into an ordinary GGUF) or `adapter` (a llama.cpp LoRA
+     * adapter GGUF, loaded together with the base). Defaults to `merged`.
+     */
+    loraExport: z.enum(['merged', 'adapter']).default('merged'),
     /** Activation checkpointing: recompute each layer in the backward pass (less memory). Defaults to false. */
     gradCheckpoint: z.boolean().default(false),
   })
@@ -160,7 +165,13 @@ export const TrainOptionsSchema = z
   .refine((o) => !(o.fsdp && o.loraRank > 0), {
     message: '--fsdp shards full fine-tuning; LoRA adapters are small, so drop --fsdp (LoRA runs use DDP)',
     path: ['fsdp'],
-  });
+  })
+  .refine(
+    (o) => o.loraExport === 'merged' || (o.loraRank > 0 && o.base !== undefined && o.kd !== 'on-policy'),
+    {
+      message: '--lora-export adapter needs --base and --lora-rank R (and not --kd on-policy)',
+    },
+  );
 
 export type TrainOptionsInput = z.input<typeof TrainOptionsSchema>;
 export type TrainOptions = z.output<typeof TrainOptionsSchema>;

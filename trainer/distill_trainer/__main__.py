@@ -50,7 +50,9 @@ def main(argv: list[str] | None = None) -> int:
     pc.add_argument("--out", required=True)
     sub.add_parser("presets", help="list presets with parameter counts")
     pb = sub.add_parser("bench", help="training throughput of a preset vs measured matmul GFLOPS")
-    pb.add_argument("--preset", required=True)
+    pb.add_argument("--preset", default="")
+    pb.add_argument("--base", default="", help="a base GGUF instead of a preset")
+    pb.add_argument("--lora-rank", type=int, default=0)
     pb.add_argument("--steps", type=int, default=5)
     pb.add_argument("--seq-len", type=int, default=256)
     pb.add_argument("--batch-tokens", type=int, default=4096)
@@ -87,7 +89,18 @@ def main(argv: list[str] | None = None) -> int:
         elif args.cmd == "bench":
             from .bench import bench
 
-            protocol.emit("done", **bench(args.preset, args.steps, args.seq_len, args.batch_tokens, args.threads))
+            protocol.emit(
+                "done",
+                **bench(
+                    args.preset or args.base,
+                    args.steps,
+                    args.seq_len,
+                    args.batch_tokens,
+                    args.threads,
+                    base=args.base,
+                    lora_rank=args.lora_rank,
+                ),
+            )
         elif args.cmd == "presets":
             from .presets import PRESETS, count_params, preset_config
             from .vocab import build_char_vocab

@@ -1,7 +1,10 @@
-"""``bench``: training throughput of a preset on random tokens vs the machine's matmul limit on its shapes.
+"""``bench``: training throughput of a preset (or a base GGUF, full or LoRA) on random tokens vs the machine's
+matmul limit on its shapes.
 
 Prints one ``done`` line: tokens/s, model FLOPs per token (6·N + 6·layers·T·d), measured GFLOPS of torch.mm on
 the model's own linear-layer shapes, the achieved/limit ratio and peak RSS. Runs under torchrun too (DDP).
+With LoRA the FLOPs stay 6·N per token (the usual MFU convention; the frozen weights need no weight gradient, so
+the work done is nearer 4·N).
 """
 
 from __future__ import annotations
@@ -50,7 +53,9 @@ def matmul_gflops(model: LlamaModel, rows: int, repeats: int = 3) -> float:
     return total_flops / total_s / 1e9
 
 
-def bench(preset: str, steps: int, seq_len: int, batch_tokens: int, threads: int) -> dict:
+def bench(
+    preset: str, steps: int, seq_len: int, batch_tokens: int, threads: int, base: str = "", lora_rank: int = 0
+) -> dict:
     world = int(os.environ.get("WORLD_SIZE", "1"))
     if world > 1:
         dist.init_process_group("gloo")
@@ -58,12 +63,21 @@ def bench(preset: str, steps: int, seq_len: int, batch_tokens: int, threads: int
     if threads > 0:
         torch.set_num_threads(threads)
     torch.manual_seed(0)
-    vocab = len(build_char_vocab())
-    model = LlamaModel(preset_config(preset, vocab))
-    model.init_weights(0)
+    if base:
+        from .gguf_io import load_model
+        from .lora import apply_lora
+
+        model, _ = load_model(base)
+        vocab = model.config.vocab_size
+        if lora_rank > 0:
+            apply_lora(model, lora_rank, 2.0 * lora_rank, 0.0, "attn,mlp")
+    else:
+        vocab = len(build_char_vocab())
+        model = LlamaModel(preset_config(preset, vocab))
+        model.init_weights(0)
     rows = max(1, batch_tokens // seq_len // world)
     net: torch.nn.Module = torch.nn.parallel.DistributedDataParallel(model) if world > 1 else model
-    opt = torch.optim.AdamW(model.parameters(), lr=1e-3, fused=True)
+    opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=1e-3, fused=True)
     x = torch.randint(0, vocab, (rows, seq_len + 1))
     seg = torch.zeros(rows, seq_len, dtype=torch.long)
     seg[:, seq_len // 2 :] = 1  # two packed documents per row, as in real training
@@ -89,7 +103,9 @@ def bench(preset: str, steps: int, seq_len: int, batch_tokens: int, threads: int
         dist.destroy_process_group()
     return {
         "preset": preset,
+        "loraRank": lora_rank,
         "params": sum(p.numel() for p in model.parameters()),
+        "trainable": sum(p.numel() for p in model.parameters() if p.requires_grad),
         "world": world,
         "threads": torch.get_num_threads(),
         "seqLen": seq_len,

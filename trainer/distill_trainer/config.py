@@ -53,6 +53,7 @@ class TrainConfig:
     loraAlpha: float = 0.0  # 0 = 2 x rank
     loraDropout: float = 0.0
     loraTargets: str = "attn,mlp"
+    loraExport: str = "merged"  # merged (adapters folded into the output) | adapter (a llama.cpp LoRA GGUF)
     gradCheckpoint: bool = False
     memoryLimitMb: int = 0  # 0 = free RAM (CPU) / VRAM (CUDA); tests set it
     fsdp: bool = False  # shard parameters, gradients and optimizer state with FSDP2 (parallel.py)
@@ -81,4 +82,8 @@ def load_config(path: str) -> TrainConfig:
         raise WorkerError("E_BAD_CONFIG", "need loraRank ≥ 0 and 0 ≤ loraDropout < 1")
     if cfg.fsdp and cfg.loraRank > 0:
         raise WorkerError("E_BAD_CONFIG", "fsdp shards full fine-tuning; LoRA runs replicate (drop fsdp)")
+    if cfg.loraExport not in ("merged", "adapter") or (cfg.loraExport == "adapter" and cfg.loraRank == 0):
+        raise WorkerError(
+            "E_BAD_CONFIG", f"loraExport must be merged, or adapter with loraRank > 0, got {cfg.loraExport!r}"
+        )
     return cfg

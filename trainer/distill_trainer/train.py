@@ -30,6 +30,7 @@ from .determinism import make_deterministic
 from .errors import WorkerError
 from .gguf_io import save_model
 from .kd_data import KdScores, load_kd
+from .lora_export import save_lora_adapter
 from .model import LlamaModel
 from .optimizer_carry import load_carried, save_carried, schedule_position
 from .parallel import (
@@ -314,15 +315,19 @@ def _write_gguf(
     }
     if eval_val is not None:
         meta["eval_loss"] = round(eval_val, 6)
-    save_model(
-        cfg.out,
-        model,
-        name=cfg.name,
-        metadata=meta,
-        source=reader,
-        chat_template=cfg.chatTemplate or None,
-        state=state if state is not None else export_state(model),
-    )
+    if cfg.loraExport == "adapter":
+        alpha = cfg.loraAlpha or 2.0 * cfg.loraRank
+        save_lora_adapter(cfg.out, model, alpha=alpha, name=cfg.name, metadata={**meta, "lora_export": "adapter"})
+    else:
+        save_model(
+            cfg.out,
+            model,
+            name=cfg.name,
+            metadata=meta,
+            source=reader,
+            chat_template=cfg.chatTemplate or None,
+            state=state if state is not None else export_state(model),
+        )
 
 
 def train(cfg: TrainConfig) -> int:

@@ -32,7 +32,8 @@ export const command = defineCommand({
     },
     base: {
       type: 'string',
-      description: 'Base GGUF to fine-tune (any type gguf-py dequantizes; llama, qwen2, qwen3, gemma3)',
+      description:
+        'Base GGUF to fine-tune (any type gguf-py dequantizes; llama, qwen2, qwen3, gemma3), or ollama:NAME[:TAG] from the local Ollama store',
     },
     out: { type: 'string', description: 'Output GGUF', required: true },
     'run-dir': {
@@ -132,6 +133,11 @@ export const command = defineCommand({
     'lora-alpha': { type: 'string', description: 'LoRA alpha (default 2 × rank)' },
     'lora-dropout': { type: 'string', description: 'Dropout on the LoRA input (default 0)' },
     'lora-targets': { type: 'string', description: 'attn, mlp or attn,mlp (default attn,mlp)' },
+    'lora-export': {
+      type: 'string',
+      description:
+        'merged (default: adapters folded into the output) | adapter (a llama.cpp LoRA adapter GGUF for the base)',
+    },
     quantize: {
       type: 'string',
       description: 'Also write a quantized copy beside --out: q8_0 or q4_k_m (<out>-<type>.gguf)',
@@ -166,6 +172,19 @@ export const command = defineCommand({
       throw new InvalidInputError(`--quantize must be q8_0 or q4_k_m, got '${quantize}'`, {
         field: 'quantize',
       });
+    const loraExport = args['lora-export'];
+    if (loraExport !== undefined && loraExport !== 'merged' && loraExport !== 'adapter')
+      throw new InvalidInputError(`--lora-export must be merged or adapter, got '${loraExport}'`, {
+        field: 'lora-export',
+      });
+    if (loraExport === 'adapter' && quantize !== undefined)
+      throw new InvalidInputError(
+        '--quantize applies to a model; with --lora-export adapter the output is an adapter',
+        {
+          hint: 'quantize the base instead, or export merged',
+          field: 'quantize',
+        },
+      );
     const device = args.device ?? 'auto';
     if (device !== 'auto' && device !== 'cpu' && device !== 'cuda')
       throw new InvalidInputError(`--device must be auto, cpu or cuda, got '${device}'`);
@@ -274,6 +293,7 @@ export const command = defineCommand({
           loraAlpha: num(args['lora-alpha'], 'lora-alpha'),
           loraDropout: num(args['lora-dropout'], 'lora-dropout'),
           ...(args['lora-targets'] ? { loraTargets: args['lora-targets'] } : {}),
+          ...(loraExport ? { loraExport } : {}),
           gradCheckpoint: args['grad-checkpoint'],
         },
         { signal, onEvent, venv: { onProgress: setupProgress(args.json), signal } },

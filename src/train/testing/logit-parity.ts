@@ -16,6 +16,7 @@ export async function torchLogProbs(model: string, tokens: number[]): Promise<nu
 export async function llamaLogProbs(
   modelPath: string,
   text: string,
+  options: { loraAdapter?: string } = {},
 ): Promise<{ tokens: number[]; logProbs: number[][] }> {
   const llama = await getLlama({ gpu: false });
   const model = await llama.loadModel({ modelPath });
@@ -28,6 +29,7 @@ export async function llamaLogProbs(
       flashAttention: false,
       experimentalKvCacheKeyType: 'F32',
       experimentalKvCacheValueType: 'F32',
+      ...(options.loraAdapter ? { lora: { adapters: [{ filePath: options.loraAdapter }] } } : {}),
     });
     const all = {
       generateNext: { probabilities: true, options: { temperature: 1, topK: 0, topP: 1, minP: 0 } },
