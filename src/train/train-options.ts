@@ -159,7 +159,8 @@ export const TrainOptionsSchema = z
     path: ['nnodes'],
   })
   .refine((o) => !(o.fsdp && o.kd === 'on-policy'), {
-    message: '--kd on-policy carries the whole optimizer state from round to round: drop --fsdp (DDP with --nproc works)',
+    message:
+      '--kd on-policy carries the whole optimizer state from round to round: drop --fsdp (DDP with --nproc works)',
     path: ['fsdp'],
   })
   .refine((o) => !(o.fsdp && o.loraRank > 0), {
