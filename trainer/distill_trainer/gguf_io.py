@@ -152,6 +152,18 @@ def save_model(
             raise ValueError("a fresh model needs vocab and chat_template")
         arch.write_arch_keys(writer, c)
         _add_vocab(writer, vocab, chat_template)
+    add_distill_metadata(writer, metadata)
+    for gname, tensor in state_to_gguf(model, state).items():
+        writer.add_tensor(gname, tensor.numpy())
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    os.replace(tmp, out)
+
+
+def add_distill_metadata(writer: gguf.GGUFWriter, metadata: dict) -> None:
+    """Write ``metadata`` as ``distill.*`` keys (strings, unsigned/signed integers, floats), sorted by key."""
     for k, v in sorted(metadata.items()):
         key = f"distill.{k}"
         if isinstance(v, (bool, str)):
@@ -160,10 +172,3 @@ def save_model(
             writer.add_uint64(key, v) if v >= 0 else writer.add_int64(key, v)
         else:
             writer.add_float64(key, float(v))
-    for gname, tensor in state_to_gguf(model, state).items():
-        writer.add_tensor(gname, tensor.numpy())
-    writer.write_header_to_file()
-    writer.write_kv_data_to_file()
-    writer.write_tensors_to_file()
-    writer.close()
-    os.replace(tmp, out)

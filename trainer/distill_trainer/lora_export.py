@@ -16,6 +16,7 @@ import gguf
 import torch
 
 from .arch.mapping import tensor_table
+from .gguf_io import add_distill_metadata
 from .lora import LoRALinear
 from .model import LlamaModel
 
@@ -58,14 +59,7 @@ def save_lora_adapter(
     writer.add_float32(gguf.Keys.Adapter.LORA_ALPHA, float(alpha))
     writer.add_name(name)
     writer.add_file_type(gguf.LlamaFileType.ALL_F32)
-    for k, v in sorted(metadata.items()):
-        key = f"distill.{k}"
-        if isinstance(v, (bool, str)):
-            writer.add_string(key, str(v))
-        elif isinstance(v, int):
-            writer.add_uint64(key, v) if v >= 0 else writer.add_int64(key, v)
-        else:
-            writer.add_float64(key, float(v))
+    add_distill_metadata(writer, metadata)
     for tname, t in tensors.items():
         writer.add_tensor(tname, t.numpy())
     writer.write_header_to_file()
