@@ -74,9 +74,18 @@ function whereSql(where: SampleWhere = {}): { sql: string; params: unknown[] } {
   return { sql: parts.map((p) => ` AND ${p}`).join(''), params };
 }
 
-const insertSql = `INSERT OR IGNORE INTO samples
+const insertHead = `INSERT OR IGNORE INTO samples
   (id, run_id, problem_id, sample_idx, problem, trace, provenance, content_sha256, verdict, created_at)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+  VALUES `;
+const insertSql = `${insertHead}(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+/** Rows per multi-row INSERT: batches are written in pieces of these sizes (at most 7 statements per batch). */
+const ROW_CHUNKS = [64, 32, 16, 8, 4, 2, 1] as const;
+
+/** The cached INSERT of `rows` rows in one statement. */
+function insertRows(db: Database.Database, rows: number): Database.Statement {
+  if (rows === 1) return prepared(db, insertSql);
+  return prepared(db, `${insertHead}${Array(rows).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`);
+}
 
 export interface InsertSamplesOptions {
   /**
@@ -111,8 +120,14 @@ export function insertSamples(
     ];
     return { params, filters: s.filters.map((f) => ({ sampleId: s.id, ...f })) };
   });
-  const insert = prepared(db, insertSql);
+  // Rows without filter results (every row the engine writes) go in multi-row statements: one statement per
+  // piece instead of one per row. Each statement on `samples` runs in a statement savepoint (its FTS trigger,
+  // its foreign key), and FTS5 flushes its pending index entries at every savepoint: per row, that flush was
+  // most of the cost of an insert.
+  const withFilters = rows.some((r) => r.filters.length > 0);
   const write = (): number => {
+    if (!withFilters) return insertMany(db, rows);
+    const insert = prepared(db, insertSql);
     let inserted = 0;
     for (const row of rows) {
       if (insert.run(...row.params).changes === 0) continue;
@@ -132,6 +147,21 @@ export function insertSamples(
     }
     throw error;
   }
+}
+
+/** Insert `rows` (params of one row each) in multi-row statements; returns how many were new. */
+function insertMany(db: Database.Database, rows: readonly { params: unknown[] }[]): number {
+  let inserted = 0;
+  let at = 0;
+  for (const size of ROW_CHUNKS) {
+    while (rows.length - at >= size) {
+      const params: unknown[] = [];
+      for (let i = at; i < at + size; i++) for (const p of rows[i]!.params) params.push(p);
+      inserted += insertRows(db, size).run(...params).changes;
+      at += size;
+    }
+  }
+  return inserted;
 }
 
 export function hasSample(db: Database.Database, key: string): boolean {
