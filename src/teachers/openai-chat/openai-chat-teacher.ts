@@ -75,10 +75,16 @@ export class OpenAIChatTeacher extends BaseTeacher {
     return this.transport;
   }
 
+  /** The undici transport times requests out itself (its timer aborts the dispatch; no AbortController). */
+  protected override timesOutItself(): boolean {
+    return this.options.transport === 'undici';
+  }
+
   protected async *parts(
     request: ChatRequest,
     signal: AbortSignal | undefined,
     raw: RawExtras,
+    timeoutMs?: number,
   ): AsyncIterable<PartOrBatch> {
     const stream = this.options.stream ?? true;
     const body: Record<string, unknown> = {
@@ -93,7 +99,7 @@ export class OpenAIChatTeacher extends BaseTeacher {
     const transport = await this.client();
     let response: unknown;
     try {
-      response = await transport.create(body, stream, signal);
+      response = await transport.create(body, stream, signal, timeoutMs);
     } catch (error) {
       throw this.mapError(error, signal);
     }

@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import { onAbort } from '../../core/abort-listeners.ts';
 import { ProviderError } from '../../core/errors/provider-error.ts';
 import { httpError } from '../provider-errors.ts';
 import { BatchStream } from './batch-stream.ts';
@@ -15,6 +16,8 @@ export interface ChatCall {
   /** SSE reply (a stream of batches of parsed `data` objects) or one JSON body. */
   stream: boolean;
   signal: AbortSignal | undefined;
+  /** Abort after this many ms with a `timeout` ProviderError. Defaults to no limit. */
+  timeoutMs?: number;
 }
 
 function plainHeaders(headers: Dispatcher.ResponseData['headers']): Record<string, string> {
@@ -42,7 +45,8 @@ export function statusError(status: number, headers: Record<string, string>, tex
  * objects each network read completed, until `[DONE]` (the rest of the body is read and dropped, so the keep-alive
  * connection is reused); an `error` object in the stream fails it after the batches before it. A JSON reply
  * resolves to the parsed body; an error status rejects with its ProviderError; aborting `signal` aborts the request
- * (the promise or the stream rejects with the signal's reason).
+ * (the promise or the stream rejects with the signal's reason), and so does `timeoutMs` (with a `timeout`
+ * ProviderError). Per request this costs a timer and a Set entry on the signal, never an AbortController.
  */
 export function chatCall(call: ChatCall): Promise<BatchStream<unknown[]> | unknown> {
   const { signal } = call;
@@ -64,9 +68,17 @@ export function chatCall(call: ChatCall): Promise<BatchStream<unknown[]> | unkno
       abortReason ??= reason;
       controller?.abort(reason);
     };
-    const onAbort = () => abort((signal?.reason as Error | undefined) ?? new Error('aborted'));
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const cleanup = () => signal?.removeEventListener('abort', onAbort);
+    const stopWaiting = signal
+      ? onAbort(signal, () => stop((signal.reason as Error | undefined) ?? new Error('aborted')))
+      : undefined;
+    const timer =
+      call.timeoutMs !== undefined
+        ? setTimeout(() => stop(new ProviderError('timeout', 'The request timed out')), call.timeoutMs)
+        : undefined;
+    const cleanup = () => {
+      stopWaiting?.();
+      if (timer) clearTimeout(timer);
+    };
     const fail = (error: unknown) => {
       cleanup();
       if (stream) stream.fail(error);

@@ -38,6 +38,7 @@ export class UndiciTransport implements ChatTransport {
     body: Record<string, unknown>,
     stream: boolean,
     signal: AbortSignal | undefined,
+    timeoutMs?: number,
   ): Promise<unknown> {
     if (!this.target) {
       const chat = new URL(`${this.options.baseUrl}/chat/completions${this.query}`);
@@ -51,6 +52,7 @@ export class UndiciTransport implements ChatTransport {
       body: JSON.stringify(body),
       stream,
       signal,
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     });
   }
 
