@@ -79,6 +79,25 @@ export abstract class BaseTeacher implements Teacher {
     }
   }
 
+  /**
+   * Hand the parts of one request to `take`, in order, until it returns true (the fold is done: stop reading).
+   * Defaults to reading {@link parts}; an adapter may feed its parts directly (no async-generator layers: the
+   * generate hot path), with the same parts and errors.
+   */
+  protected async feed(
+    request: ChatRequest,
+    signal: AbortSignal | undefined,
+    raw: RawExtras,
+    timeoutMs: number | undefined,
+    take: (part: StreamPart) => boolean,
+  ): Promise<void> {
+    for await (const item of this.parts(request, signal, raw, timeoutMs)) {
+      if (isBatch(item)) {
+        for (const part of item) if (take(part)) return;
+      } else if (take(item)) return;
+    }
+  }
+
   /** The parts of one request folded into a Trace. */
   private async collect(
     request: ChatRequest,
@@ -87,17 +106,10 @@ export abstract class BaseTeacher implements Teacher {
   ): Promise<Trace> {
     const raw: RawExtras = {};
     const fold = new TraceFold();
-    read: for await (const item of this.parts(request, signal, raw, timeoutMs)) {
-      if (isBatch(item)) {
-        for (const part of item) {
-          fold.push(part);
-          if (fold.done) break read;
-        }
-      } else {
-        fold.push(item);
-        if (fold.done) break;
-      }
-    }
+    await this.feed(request, signal, raw, timeoutMs, (part) => {
+      fold.push(part);
+      return fold.done;
+    });
     // An `error` part throws the fold's ModelError; a stream that just stopped is a truncated reply.
     if (!fold.done) throw new ProviderError('truncated', 'The stream ended without a finish reason');
     return fold.trace(raw);

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { SseDataReader } from './sse-data-reader.ts';
+import { Utf8Chunks } from './utf8-chunks.ts';
 
 /** The data of every event of `pieces` read in order, decoded from UTF-8 bytes as the transport decodes them. */
 function readBytes(pieces: Uint8Array[]): string[] {
   const reader = new SseDataReader();
-  const decoder = new TextDecoder();
+  const decoder = new Utf8Chunks();
   const out: string[] = [];
-  for (const p of pieces) reader.push(decoder.decode(p, { stream: true }), out);
-  reader.push(decoder.decode(), out);
+  for (const p of pieces) reader.push(decoder.write(Buffer.from(p)), out);
+  reader.push(decoder.end(), out);
   return out;
 }
 

@@ -4,6 +4,7 @@ import { ProviderError } from '../../core/errors/provider-error.ts';
 import { httpError } from '../provider-errors.ts';
 import { BatchStream } from './batch-stream.ts';
 import { SseDataReader } from './sse-data-reader.ts';
+import { Utf8Chunks } from './utf8-chunks.ts';
 
 /** Where one POST goes and what it carries. */
 export interface ChatCall {
@@ -61,7 +62,7 @@ export function chatCall(call: ChatCall): Promise<BatchStream<unknown[]> | unkno
     let stream: BatchStream<unknown[]> | undefined;
     let sse: SseDataReader | undefined;
     let done = false;
-    const decoder = new TextDecoder();
+    const decoder = new Utf8Chunks();
     const datas: string[] = [];
 
     const abort = (reason: Error) => {
@@ -155,17 +156,17 @@ export function chatCall(call: ChatCall): Promise<BatchStream<unknown[]> | unkno
       },
       onResponseData(_c, chunk) {
         if (sse) {
-          if (!done && !stream!.closed) onSseText(decoder.decode(chunk, { stream: true }));
-        } else text += decoder.decode(chunk, { stream: true });
+          if (!done && !stream!.closed) onSseText(decoder.write(chunk));
+        } else text += decoder.write(chunk);
       },
       onResponseEnd() {
         if (sse) {
-          if (!done && !stream!.closed) onSseText(decoder.decode());
+          if (!done && !stream!.closed) onSseText(decoder.end());
           cleanup();
           stream!.end();
           return;
         }
-        text += decoder.decode();
+        text += decoder.end();
         cleanup();
         if (settled) return;
         settled = true;
