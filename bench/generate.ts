@@ -7,7 +7,10 @@
  * process): the pool's aggregate rate through the same engine. Ratios are measured in the same run, so a loaded
  * machine slows both sides alike. Each side is also measured per CPU-second of this (client) process — the servers
  * are child processes, outside it — which stays meaningful on a shared, loaded machine where wall-clock rates swing
- * with the neighbours: it is the rate one free core would sustain. Run: npx tsx bench/generate.ts [N]
+ * with the neighbours: it is the rate one free core would sustain. Two more rows split the engine's cost: the
+ * teacher alone (a loop of `teacher.generate` at the same concurrency: HTTP, SSE parsing, chunk checks, fold) and
+ * the engine around an instant in-process teacher (dispatch, provenance, hashes, the SQLite writes).
+ * Run: npx tsx bench/generate.ts [N]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,6 +18,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import type { Problem } from '../src/core/problem.ts';
+import type { Trace } from '../src/core/trace.ts';
 import { runGeneration } from '../src/generate/run-generation.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { createTeacher } from '../src/teachers/create-teacher.ts';
@@ -118,11 +122,65 @@ async function bareLoop(url: string, n: number): Promise<Rate> {
   return rate;
 }
 
-async function engine(url: string | string[], n: number, verify = false): Promise<Rate> {
+const prompt = (i: number) => `What is ${i} + ${i + 1}? Put the final answer in \\boxed{}.`;
+
+/** The teacher alone: `teacher.generate` in a loop at the engine's concurrency, with its per-request timeout. */
+async function teacherLoop(url: string, n: number): Promise<Rate> {
+  const teacher = await createTeacher(`openai-compatible:${url}/v1#bench`, { env: {} });
+  let next = 0;
+  return measured(n, async () => {
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < n) {
+          const i = next++;
+          await teacher.generate(
+            {
+              messages: [{ role: 'user', content: prompt(i) }],
+              maxTokens: 8192,
+              temperature: 0.6,
+              topP: 0.95,
+              seed: i,
+            },
+            { timeoutMs: 600_000 },
+          );
+        }
+      }),
+    );
+  });
+}
+
+/** A teacher that answers at once, in process (the reply the loopback server streams, folded). */
+function instantTeacher(info: Teacher['info']): Teacher {
+  const trace: Trace = {
+    reasoning: 'Adding the numbers gives 42.',
+    answer: 'The answer is \\boxed{42}.',
+    finishReason: 'stop',
+    truncatedInThinking: false,
+    thinkingEnd: 'natural',
+    usage: { input: 20, reasoning: 30, output: 10 },
+    timing: { ttftMs: 0.2, thinkingMs: 0.1, totalMs: 0.3, tokensPerSecond: 40_000 },
+    raw: {
+      reasoningField: 'reasoning_content',
+      model: 'bench',
+      usage: { prompt_tokens: 20, completion_tokens: 40 },
+    },
+  };
+  return {
+    info,
+    id: info.uri,
+    stream: () => {
+      throw new Error('not used');
+    },
+    generate: async () => structuredClone(trace),
+  };
+}
+
+async function engine(url: string | string[], n: number, verify = false, instant = false): Promise<Rate> {
   const dir = mkdtempSync(join(tmpdir(), 'distill-bench-'));
   const store = openStore(join(dir, 'bench.sqlite'));
-  const teacher: Teacher =
-    typeof url === 'string'
+  const teacher: Teacher = instant
+    ? instantTeacher((await createTeacher(`openai-compatible:${url}/v1#bench`, { env: {} })).info)
+    : typeof url === 'string'
       ? await createTeacher(`openai-compatible:${url}/v1#bench`, { env: {} })
       : (
           await createPool(
@@ -158,7 +216,11 @@ try {
   await bareLoop(url, 2000);
   await engine(url, 2000);
   await engine(url, 2000, true);
+  await teacherLoop(url, 2000);
+  await engine(url, 2000, false, true);
   const bare: Rate[] = [];
+  const alone: Rate[] = [];
+  const instant: Rate[] = [];
   const eng: Rate[] = [];
   const engVerify: Rate[] = [];
   const pool: Rate[] = [];
@@ -168,6 +230,8 @@ try {
     eng.push(await engine(url, N));
     engVerify.push(await engine(url, N, true));
     pool.push(await engine(poolUrls, N));
+    alone.push(await teacherLoop(url, N));
+    instant.push(await engine(url, N, false, true));
   }
   const best = (xs: Rate[], k: keyof Rate) => Math.max(...xs.map((x) => x[k]));
   const line = (label: string, xs: Rate[], extra = '') =>
@@ -178,6 +242,12 @@ try {
   line('distill engine', eng);
   line('distill engine + verdicts', engVerify);
   line('pool of 3 servers', pool, ' aggregate');
+  line('teacher alone (no engine)', alone);
+  line('engine, instant teacher', instant);
+  const us = (xs: Rate[]) => (1e6 / best(xs, 'cpu')).toFixed(0);
+  console.log(
+    `client CPU per request (best round): bare ${us(bare)} µs, engine ${us(eng)} µs = teacher alone ${us(alone)} µs + engine with an instant teacher ${us(instant)} µs (roughly; they share caches and GC)`,
+  );
   const ratio = (xs: Rate[], k: keyof Rate) => (best(xs, k) / best(bare, k)).toFixed(2);
   console.log(
     `ratio engine/bare: ${ratio(eng, 'wall')} wall-clock, ${ratio(eng, 'cpu')} per client CPU-second (target ≥ 0.8); with verdicts at generation time: ${ratio(engVerify, 'wall')} / ${ratio(engVerify, 'cpu')}; pool of 3/bare: ${ratio(pool, 'wall')} / ${ratio(pool, 'cpu')} — ${N} requests, concurrency ${CONCURRENCY}, all measured in this run (load average ${loadavg()[0]!.toFixed(1)})`,

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 
-/** Hex SHA-256 of a string or bytes. */
+/** Hex SHA-256 of a string (as UTF-8) or bytes. One-shot `crypto.hash`: a third of a Hash object's cost. */
 export function sha256(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
+  return hash('sha256', data, 'hex');
 }
 
 /** A short, deterministic id from parts (first 16 hex chars of their SHA-256). */

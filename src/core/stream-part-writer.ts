@@ -20,8 +20,16 @@ export class StreamPartWriter {
   write(kind: ThinkSegment['kind'], text: string): StreamPart[] {
     if (text === '') return [];
     const out: StreamPart[] = [];
+    this.writeTo(out, kind, text);
+    return out;
+  }
+
+  /** {@link write}, appending to `out` (no array per delta). */
+  private writeTo(out: StreamPart[], kind: ThinkSegment['kind'], text: string): void {
+    if (text === '') return;
     if (this.open !== kind) {
-      out.push(...this.close());
+      const closing = this.close();
+      if (closing.length > 0) out.push(closing[0]!);
       this.id = `${kind === 'reasoning' ? 'r' : 't'}${this.blocks++}`;
       this.open = kind;
       out.push({ type: kind === 'reasoning' ? 'reasoning-start' : 'text-start', id: this.id });
@@ -29,7 +37,6 @@ export class StreamPartWriter {
     if (kind === 'reasoning') this.reasoningChars += text.length;
     else this.textChars += text.length;
     out.push({ type: kind === 'reasoning' ? 'reasoning-delta' : 'text-delta', id: this.id, delta: text });
-    return out;
   }
 
   reasoning(delta: string): StreamPart[] {
@@ -42,7 +49,9 @@ export class StreamPartWriter {
 
   /** Reasoning and answer segments (from a `<think>` splitter), in order. */
   segments(segments: readonly ThinkSegment[]): StreamPart[] {
-    return segments.flatMap((s) => this.write(s.kind, s.text));
+    const out: StreamPart[] = [];
+    for (const s of segments) this.writeTo(out, s.kind, s.text);
+    return out;
   }
 
   /** End the open block, if any (a reasoning block may carry a provider signature). */

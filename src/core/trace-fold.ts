@@ -109,14 +109,14 @@ export class TraceFold {
     const totalMs = end - this.startedAt;
     const tokens = usage ? usage.reasoning + usage.output : 0;
     const genMs = this.firstTokenAt !== undefined ? end - this.firstTokenAt : totalMs;
-    return {
-      ...(this.firstTokenAt !== undefined ? { ttftMs: this.firstTokenAt - this.startedAt } : {}),
-      ...(this.thinkingStartAt !== undefined
-        ? { thinkingMs: (this.thinkingEndAt ?? end) - this.thinkingStartAt }
-        : {}),
-      totalMs,
-      ...(genMs > 0 && tokens > 0 ? { tokensPerSecond: (tokens * 1000) / genMs } : {}),
-    };
+    // Built key by key in the stored order (no spread of temporary objects: this runs once per reply).
+    const timing = {} as Timing;
+    if (this.firstTokenAt !== undefined) timing.ttftMs = this.firstTokenAt - this.startedAt;
+    if (this.thinkingStartAt !== undefined)
+      timing.thinkingMs = (this.thinkingEndAt ?? end) - this.thinkingStartAt;
+    timing.totalMs = totalMs;
+    if (genMs > 0 && tokens > 0) timing.tokensPerSecond = (tokens * 1000) / genMs;
+    return timing;
   }
 
   /** How thinking ended: the producer's word when it gave one, else derived (see the class rules). */

@@ -131,20 +131,13 @@ export async function requestSample(session: GenerationSession, job: SampleJob):
       : {}),
   };
   const estimate = job.estIn + session.expectedOut;
+  const options = signal ? { signal, timeoutMs: settings.timeoutMs } : { timeoutMs: settings.timeoutMs };
   for (let attempt = 1; ; attempt++) {
     if (signal?.aborted) break;
-    // One controller per attempt (AbortSignal.any keeps dependents alive on a long-lived parent in Node 20).
-    const controller = new AbortController();
-    const requestSignal = controller.signal;
-    const timer = setTimeout(
-      () => controller.abort(new DOMException('Request timed out', 'TimeoutError')),
-      settings.timeoutMs,
-    );
-    const onAbort = () => controller.abort(signal?.reason);
-    signal?.addEventListener('abort', onAbort, { once: true });
     try {
       if (attempt > 1) await limiter.acquire(estimate, signal);
-      const trace = await session.teacher.generate(request, { signal: requestSignal });
+      // The teacher times the attempt out (the undici transport with a timer, no AbortController per attempt).
+      const trace = await session.teacher.generate(request, options);
       if (!trace.reasoning && !trace.answer && trace.finishReason !== 'length')
         throw new ProviderError('empty', 'The reply has neither reasoning nor answer');
       await acceptTrace(session, job, trace, seed, estimate);
@@ -152,7 +145,7 @@ export async function requestSample(session: GenerationSession, job: SampleJob):
     } catch (error) {
       if (signal?.aborted) break; // interrupted: the next run retries this key
       if (error instanceof SetupError) throw error; // no code sandbox here: not a provider failure
-      const pe = toProviderError(error, requestSignal);
+      const pe = toProviderError(error, signal);
       const retry = RETRYABLE_KINDS.has(pe.kind) && attempt <= settings.maxRetries;
       noteFailure(session, job.key, pe, attempt, retry);
       if (!retry) break;
@@ -166,9 +159,6 @@ export async function requestSample(session: GenerationSession, job: SampleJob):
       } catch {
         break;
       }
-    } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
     }
   }
   session.cost.settle(job.reserved, undefined);

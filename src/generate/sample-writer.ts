@@ -1,4 +1,5 @@
 import type { Sample } from '../core/sample.ts';
+import { type SampleInsertRow, sampleRow } from '../store/sample-queries.ts';
 import type { Store } from '../store/store.ts';
 
 export interface SampleWriterOptions {
@@ -15,7 +16,8 @@ export interface SampleWriterOptions {
  * per sample and a crash loses at most one unflushed batch (those keys are simply requested again).
  */
 export class SampleWriter {
-  private buffer: Sample[] = [];
+  /** Rows serialised as samples arrive: the writer holds text, not object graphs, until the flush. */
+  private buffer: SampleInsertRow[] = [];
   private timer: NodeJS.Timeout | undefined;
   inserted = 0;
 
@@ -25,7 +27,8 @@ export class SampleWriter {
   ) {}
 
   add(sample: Sample): void {
-    this.buffer.push(sample);
+    // Built by the engine from replies validated as they arrived: the store need not validate them again.
+    this.buffer.push(sampleRow(sample, { trusted: true }));
     if (this.buffer.length >= (this.options.batchSize ?? 128)) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), this.options.intervalMs ?? 200);
   }
@@ -40,8 +43,7 @@ export class SampleWriter {
     if (this.buffer.length === 0) return;
     const batch = this.buffer;
     this.buffer = [];
-    // Built by the engine from replies validated as they arrived: the store need not validate them again.
-    const n = this.store.insertSamples(batch, { trusted: true });
+    const n = this.store.insertSampleRows(batch);
     this.inserted += n;
     this.options.onFlush?.(n);
   }

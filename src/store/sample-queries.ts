@@ -5,7 +5,7 @@ import { type FilterResult, type Sample, SampleSchema } from '../core/sample.ts'
 import type { FinishReason } from '../core/trace.ts';
 import { validate } from '../core/validate.ts';
 import { type Verdict, VerdictSchema } from '../core/verdict.ts';
-import { saveFilterRows } from './filter-queries.ts';
+import { type FilterResultInput, saveFilterRows } from './filter-queries.ts';
 import { type FilterRow, type SampleRow, sampleColumns, toFilterResult, toSample } from './sample-row.ts';
 import { now, prepared, writeTransaction } from './statements.ts';
 
@@ -74,9 +74,18 @@ function whereSql(where: SampleWhere = {}): { sql: string; params: unknown[] } {
   return { sql: parts.map((p) => ` AND ${p}`).join(''), params };
 }
 
-const insertSql = `INSERT OR IGNORE INTO samples
+const insertHead = `INSERT OR IGNORE INTO samples
   (id, run_id, problem_id, sample_idx, problem, trace, provenance, content_sha256, verdict, created_at)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+  VALUES `;
+const insertSql = `${insertHead}(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+/** Rows per multi-row INSERT: batches are written in pieces of these sizes (at most 7 statements per batch). */
+const ROW_CHUNKS = [64, 32, 16, 8, 4, 2, 1] as const;
+
+/** The cached INSERT of `rows` rows in one statement. */
+function insertRows(db: Database.Database, rows: number): Database.Statement {
+  if (rows === 1) return prepared(db, insertSql);
+  return prepared(db, `${insertHead}${Array(rows).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`);
+}
 
 export interface InsertSamplesOptions {
   /**
@@ -87,17 +96,20 @@ export interface InsertSamplesOptions {
   trusted?: boolean;
 }
 
-/** Insert samples in ONE transaction; rows whose key exists are skipped. Returns how many were new. */
-export function insertSamples(
-  db: Database.Database,
-  samples: readonly Sample[],
-  options: InsertSamplesOptions = {},
-): number {
-  const at = now();
-  // Validate and serialise before taking the write lock, so the transaction holds it as briefly as possible.
-  const rows = samples.map((input) => {
-    const s = options.trusted ? input : validate(SampleSchema, input, `sample ${input.id}`);
-    const params = [
+/**
+ * A sample validated (unless trusted) and serialised for {@link insertSampleRows}: its column values but
+ * `created_at` (set when written), and its filter results.
+ */
+export interface SampleInsertRow {
+  params: unknown[];
+  filters: FilterResultInput[];
+}
+
+/** The row of one sample, ready to insert (serialising early lets a writer hold text instead of object graphs). */
+export function sampleRow(input: Sample, options: InsertSamplesOptions = {}): SampleInsertRow {
+  const s = options.trusted ? input : validate(SampleSchema, input, `sample ${input.id}`);
+  return {
+    params: [
       s.id,
       s.runId,
       s.problem.id,
@@ -107,15 +119,38 @@ export function insertSamples(
       JSON.stringify(s.provenance),
       s.contentSha256,
       s.verdict ? JSON.stringify(s.verdict) : null,
-      at,
-    ];
-    return { params, filters: s.filters.map((f) => ({ sampleId: s.id, ...f })) };
-  });
-  const insert = prepared(db, insertSql);
+    ],
+    filters: s.filters.map((f) => ({ sampleId: s.id, ...f })),
+  };
+}
+
+/** Insert samples in ONE transaction; rows whose key exists are skipped. Returns how many were new. */
+export function insertSamples(
+  db: Database.Database,
+  samples: readonly Sample[],
+  options: InsertSamplesOptions = {},
+): number {
+  // Validate and serialise before taking the write lock, so the transaction holds it as briefly as possible.
+  return insertSampleRows(
+    db,
+    samples.map((s) => sampleRow(s, options)),
+  );
+}
+
+/** {@link insertSamples} for rows made by {@link sampleRow}. */
+export function insertSampleRows(db: Database.Database, rows: readonly SampleInsertRow[]): number {
+  const at = now();
+  // Rows without filter results (every row the engine writes) go in multi-row statements: one statement per
+  // piece instead of one per row. Each statement on `samples` runs in a statement savepoint (its FTS trigger,
+  // its foreign key), and FTS5 flushes its pending index entries at every savepoint: per row, that flush was
+  // most of the cost of an insert.
+  const withFilters = rows.some((r) => r.filters.length > 0);
   const write = (): number => {
+    if (!withFilters) return insertMany(db, rows, at);
+    const insert = prepared(db, insertSql);
     let inserted = 0;
     for (const row of rows) {
-      if (insert.run(...row.params).changes === 0) continue;
+      if (insert.run(...row.params, at).changes === 0) continue;
       inserted += 1;
       if (row.filters.length > 0) saveFilterRows(db, row.filters);
     }
@@ -132,6 +167,24 @@ export function insertSamples(
     }
     throw error;
   }
+}
+
+/** Insert `rows` in multi-row statements, created at `at`; returns how many were new. */
+function insertMany(db: Database.Database, rows: readonly SampleInsertRow[], at: string): number {
+  let inserted = 0;
+  let next = 0;
+  for (const size of ROW_CHUNKS) {
+    while (rows.length - next >= size) {
+      const params: unknown[] = [];
+      for (let i = next; i < next + size; i++) {
+        for (const p of rows[i]!.params) params.push(p);
+        params.push(at);
+      }
+      inserted += insertRows(db, size).run(...params).changes;
+      next += size;
+    }
+  }
+  return inserted;
 }
 
 export function hasSample(db: Database.Database, key: string): boolean {

@@ -20,9 +20,11 @@ import {
   hasSample,
   type InsertSamplesOptions,
   type IterateSamplesOptions,
+  insertSampleRows,
   insertSamples,
   iterateSampleBatches,
   iterateSamples,
+  type SampleInsertRow,
   type SampleWhere,
   setVerdicts,
   type VerdictUpdate,
@@ -94,6 +96,10 @@ export class Store {
   /** Insert samples in ONE transaction, idempotently (existing keys are skipped). Returns how many were new. */
   insertSamples(samples: readonly Sample[], options?: InsertSamplesOptions): number {
     return insertSamples(this.db, samples, options);
+  }
+  /** {@link insertSamples} for rows already made by `sampleRow` (a writer that serialises as samples arrive). */
+  insertSampleRows(rows: readonly SampleInsertRow[]): number {
+    return insertSampleRows(this.db, rows);
   }
   hasSample(key: string): boolean {
     return hasSample(this.db, key);

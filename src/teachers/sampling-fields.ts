@@ -13,10 +13,15 @@ export interface SamplingFields {
  * Unset settings (and an empty `stop`) are left out, so the provider's defaults apply.
  */
 export function samplingFields(request: ChatRequest): SamplingFields {
-  return {
-    ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
-    ...(request.topP !== undefined ? { top_p: request.topP } : {}),
-    ...(request.seed !== undefined ? { seed: request.seed } : {}),
-    ...(request.stop?.length ? { stop: request.stop } : {}),
-  };
+  return addSamplingFields({}, request);
+}
+
+/** {@link samplingFields} written into `target` (a request body being built), in the same order. */
+export function addSamplingFields<T extends object>(target: T, request: ChatRequest): T & SamplingFields {
+  const out = target as T & SamplingFields;
+  if (request.temperature !== undefined) out.temperature = request.temperature;
+  if (request.topP !== undefined) out.top_p = request.topP;
+  if (request.seed !== undefined) out.seed = request.seed;
+  if (request.stop?.length) out.stop = request.stop;
+  return out;
 }

@@ -21,6 +21,11 @@ export interface TeacherInfo {
 
 export interface GenerateOptions {
   signal?: AbortSignal;
+  /**
+   * Give up after this many ms with a `timeout` ProviderError. Adapters that can time a request out themselves
+   * do (no AbortController per request); the rest get one from {@link BaseTeacher}. Defaults to no limit.
+   */
+  timeoutMs?: number;
 }
 
 /** A ChatModel that knows who it is, and that can collect one full reply into a `Trace`. */

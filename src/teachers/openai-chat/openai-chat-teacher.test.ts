@@ -220,6 +220,32 @@ describe.each(['openai', 'undici'] as const)(
       expect(types[0]).toBe('reasoning-start');
     });
 
+    it('timeoutMs fails a hung request and a stalled stream with `timeout`; the caller signal still aborts', async () => {
+      const teacher = await teacherFor('deepseek:deepseek-reasoner');
+      server.next = { hang: true };
+      const started = performance.now();
+      const hung = await teacher.generate(ask, { timeoutMs: 150 }).catch((e) => e);
+      expect(hung).toBeInstanceOf(ProviderError);
+      expect(hung).toMatchObject({ kind: 'timeout' });
+      expect(performance.now() - started).toBeLessThan(5000);
+      // Headers and a first chunk, then pauses far longer than the limit.
+      server.next = {
+        chunks: recordedChunks('deepseek-reasoner.chunks.txt').slice(0, 2),
+        chunkDelayMs: 2000,
+      };
+      expect(await teacher.generate(ask, { timeoutMs: 150 }).catch((e) => e)).toMatchObject({
+        kind: 'timeout',
+      });
+      server.next = { hang: true };
+      const controller = new AbortController();
+      const aborted = teacher.generate(ask, { timeoutMs: 60_000, signal: controller.signal }).catch((e) => e);
+      setTimeout(() => controller.abort(), 50);
+      expect(await aborted).toMatchObject({ kind: 'aborted' });
+      // A reply within the limit is unaffected.
+      server.next = sseReply('deepseek-reasoner.chunks.txt');
+      expect((await teacher.generate(ask, { timeoutMs: 10_000 })).answer).toBe('The answer is \\boxed{51}.');
+    });
+
     it('streams StreamParts through the ChatModel port', async () => {
       server.next = sseReply('deepseek-reasoner.chunks.txt');
       const teacher = await teacherFor('deepseek:deepseek-reasoner');

@@ -2,14 +2,14 @@ import type { ChatRequest } from '../../core/chat-model.ts';
 import { ProviderError } from '../../core/errors/provider-error.ts';
 import type { StreamPart } from '../../core/stream-part.ts';
 import { StreamPartWriter } from '../../core/stream-part-writer.ts';
-import { type ThinkingEnd, ThinkingEndSchema } from '../../core/trace.ts';
 import { BaseTeacher, type PartOrBatch, type RawExtras } from '../base-teacher.ts';
 import { InlineThinkSplitter } from '../inline-think.ts';
 import { abortError } from '../provider-errors.ts';
-import { samplingFields } from '../sampling-fields.ts';
+import { addSamplingFields } from '../sampling-fields.ts';
 import type { TeacherInfo } from '../teacher.ts';
+import { ChatChunkReader, keepExtras, reportedThinkingEnd } from './chat-chunk-reader.ts';
 import { DetailsAccumulator, detailsText, mapFinishReason } from './reasoning.ts';
-import { type ChatChunk, ChatCompletionSchema, parseChatChunk } from './schemas.ts';
+import { ChatCompletionSchema } from './schemas.ts';
 import type { ChatTransport, TransportOptions } from './transport.ts';
 
 export interface OpenAIChatTeacherOptions {
@@ -75,114 +75,94 @@ export class OpenAIChatTeacher extends BaseTeacher {
     return this.transport;
   }
 
+  /** The undici transport times requests out itself (its timer aborts the dispatch; no AbortController). */
+  protected override timesOutItself(): boolean {
+    return this.options.transport === 'undici';
+  }
+
   protected async *parts(
     request: ChatRequest,
     signal: AbortSignal | undefined,
     raw: RawExtras,
+    timeoutMs?: number,
   ): AsyncIterable<PartOrBatch> {
-    const stream = this.options.stream ?? true;
-    const body: Record<string, unknown> = {
-      model: await this.resolveModel(signal),
-      messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
-      ...(request.maxTokens ? { [this.options.maxTokensField ?? 'max_tokens']: request.maxTokens } : {}),
-      ...samplingFields(request),
-      ...(this.options.extraBody?.(request) ?? {}),
-      stream,
-      ...(stream ? { stream_options: { include_usage: true } } : {}),
-    };
-    const transport = await this.client();
-    let response: unknown;
-    try {
-      response = await transport.create(body, stream, signal);
-    } catch (error) {
-      throw this.mapError(error, signal);
+    const response = await this.send(request, signal, timeoutMs);
+    if (!(this.options.stream ?? true)) {
+      yield* this.fromCompletion(response, raw);
+      return;
     }
-    if (stream) yield* this.fromStream(response as AsyncIterable<readonly unknown[]>, signal, raw);
-    else yield* this.fromCompletion(response, raw);
-  }
-
-  private async *fromStream(
-    batches: AsyncIterable<readonly unknown[]>,
-    signal: AbortSignal | undefined,
-    raw: RawExtras,
-  ): AsyncIterable<PartOrBatch> {
-    const writer = new StreamPartWriter();
-    let inline: InlineThinkSplitter | undefined;
-    const details = new DetailsAccumulator();
-    let reasoningField: string | undefined;
-    let finishReason: string | undefined;
-    let thinkingEnd: ThinkingEnd | undefined;
-    let usage: ChatChunk['usage'];
-    let contentSeen = false;
+    const reader = new ChatChunkReader(raw, this.options.inlineThinkStart ?? 'auto');
     try {
-      for await (const batch of batches) {
+      for await (const batch of response as AsyncIterable<readonly unknown[]>) {
         // The parts of every chunk of one read go out together (one async step per read, not per part).
         const out: StreamPart[] = [];
-        for (const value of batch) {
-          const parsed = parseChatChunk(value);
-          if (!parsed.success)
-            throw new ProviderError(
-              'malformed',
-              `Unexpected chunk shape: ${parsed.error.issues[0]?.message ?? ''}`,
-            );
-          const chunk = parsed.data;
-          if (chunk.usage) usage = chunk.usage;
-          if (chunk.system_fingerprint) raw.systemFingerprint = chunk.system_fingerprint;
-          if (chunk.model) raw.model = chunk.model;
-          const choice = chunk.choices?.[0];
-          if (!choice) continue;
-          const delta = choice.delta;
-          if (delta) {
-            if (delta.reasoning_details) details.add(delta.reasoning_details);
-            const r = delta.reasoning_content ?? delta.reasoning ?? detailsText(delta.reasoning_details);
-            if (r) {
-              reasoningField ??=
-                delta.reasoning_content != null
-                  ? 'reasoning_content'
-                  : delta.reasoning != null
-                    ? 'reasoning'
-                    : 'reasoning_details';
-              push(out, writer.reasoning(r));
-            }
-            if (delta.content) {
-              contentSeen = true;
-              // After a reasoning field, content is answer (stray tags are still dropped); else thinking is inline.
-              inline ??= new InlineThinkSplitter(
-                reasoningField ? 'answer' : (this.options.inlineThinkStart ?? 'auto'),
-              );
-              push(out, writer.segments(inline.push(delta.content)));
-            }
-          }
-          if (choice.finish_reason) finishReason = choice.finish_reason;
-          if (choice.thinking_end != null)
-            thinkingEnd = reportedThinkingEnd(choice.thinking_end) ?? thinkingEnd;
-        }
+        for (const value of batch) reader.read(value, out);
         if (out.length > 0) yield out;
       }
     } catch (error) {
       throw this.mapError(error, signal);
     }
     if (signal?.aborted) throw abortError(signal);
-    inline ??= new InlineThinkSplitter('answer');
-    const out = writer.segments(inline.end());
-    this.keepExtras(raw, reasoningField, details, inline, contentSeen, usage);
-    if (!finishReason) {
-      if (out.length > 0) yield out;
-      throw new ProviderError('truncated', 'The stream ended before a finish_reason');
+    const out: StreamPart[] = [];
+    const finished = reader.end(out);
+    if (out.length > 0) yield out;
+    if (!finished) throw new ProviderError('truncated', 'The stream ended before a finish_reason');
+  }
+
+  /**
+   * `generate`'s path for a streamed reply: the same reader as {@link parts}, its parts handed straight to the
+   * fold (no async-generator layers between the transport and the fold, which cost as much as the parsing on a
+   * fast local server).
+   */
+  protected override async feed(
+    request: ChatRequest,
+    signal: AbortSignal | undefined,
+    raw: RawExtras,
+    timeoutMs: number | undefined,
+    take: (part: StreamPart) => boolean,
+  ): Promise<void> {
+    if (!(this.options.stream ?? true)) return super.feed(request, signal, raw, timeoutMs, take);
+    const response = await this.send(request, signal, timeoutMs);
+    const reader = new ChatChunkReader(raw, this.options.inlineThinkStart ?? 'auto');
+    const out: StreamPart[] = [];
+    try {
+      for await (const batch of response as AsyncIterable<readonly unknown[]>) {
+        for (const value of batch) reader.read(value, out);
+        for (const part of out) if (take(part)) return;
+        out.length = 0;
+      }
+    } catch (error) {
+      throw this.mapError(error, signal);
     }
-    push(
-      out,
-      writer.finish(
-        mapFinishReason(finishReason),
-        writer.usage({
-          input: usage?.prompt_tokens,
-          completion: usage?.completion_tokens,
-          reasoning: usage?.completion_tokens_details?.reasoning_tokens,
-        }),
-        thinkingEnd ? { thinkingEnd } : {},
-      ),
-    );
-    yield out;
+    if (signal?.aborted) throw abortError(signal);
+    const finished = reader.end(out);
+    for (const part of out) if (take(part)) return;
+    if (!finished) throw new ProviderError('truncated', 'The stream ended before a finish_reason');
+  }
+
+  /** POST the request: an iterable of batches of chunks (streaming) or the JSON body. Throws ProviderErrors. */
+  private async send(
+    request: ChatRequest,
+    signal: AbortSignal | undefined,
+    timeoutMs: number | undefined,
+  ): Promise<unknown> {
+    const stream = this.options.stream ?? true;
+    // Assigned key by key (the same keys in the same order as spreading each part; this runs per request).
+    const body: Record<string, unknown> = {
+      model: await this.resolveModel(signal),
+      messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
+    };
+    if (request.maxTokens) body[this.options.maxTokensField ?? 'max_tokens'] = request.maxTokens;
+    addSamplingFields(body, request);
+    if (this.options.extraBody) Object.assign(body, this.options.extraBody(request));
+    body.stream = stream;
+    if (stream) body.stream_options = { include_usage: true };
+    const transport = await this.client();
+    try {
+      return await transport.create(body, stream, signal, timeoutMs);
+    } catch (error) {
+      throw this.mapError(error, signal);
+    }
   }
 
   private *fromCompletion(value: unknown, raw: RawExtras): Iterable<StreamPart> {
@@ -214,7 +194,7 @@ export class OpenAIChatTeacher extends BaseTeacher {
     );
     const content = m.content ?? '';
     yield* writer.segments([...inline.push(content), ...inline.end()]);
-    this.keepExtras(raw, reasoningField, details, inline, content.length > 0, usage);
+    keepExtras(raw, reasoningField, details, inline, content.length > 0, usage);
     if (!choice.finish_reason) throw new ProviderError('truncated', 'The response has no finish_reason');
     yield* writer.finish(
       mapFinishReason(choice.finish_reason),
@@ -225,22 +205,6 @@ export class OpenAIChatTeacher extends BaseTeacher {
       }),
       ((end) => (end ? { thinkingEnd: end } : {}))(reportedThinkingEnd(choice.thinking_end)),
     );
-  }
-
-  private keepExtras(
-    raw: RawExtras,
-    reasoningField: string | undefined,
-    details: DetailsAccumulator,
-    inline: InlineThinkSplitter,
-    contentSeen: boolean,
-    usage: unknown,
-  ): void {
-    const s = inline.stats;
-    const inlineUsed = contentSeen && (s.missingOpenTag || s.cutMidTag || s.strayCloseTags > 0);
-    raw.reasoningField = reasoningField ?? (contentSeen ? 'inline' : 'none');
-    if (details.size > 0) raw.reasoningDetails = details.toJSON();
-    if (inlineUsed) raw.inlineThink = { ...s };
-    if (usage) raw.usage = usage;
   }
 
   private async resolveModel(signal: AbortSignal | undefined): Promise<string> {
@@ -263,15 +227,4 @@ export class OpenAIChatTeacher extends BaseTeacher {
       return error instanceof ProviderError ? error : new ProviderError('network', String(error));
     return this.transport.mapError(error, signal);
   }
-}
-
-/** Append `parts` to `out` (no spread of a fresh array per chunk). */
-function push(out: StreamPart[], parts: readonly StreamPart[]): void {
-  for (const p of parts) out.push(p);
-}
-
-/** A server's own word on how thinking ended (a Distill server's `thinking_end`); unknown values are ignored. */
-function reportedThinkingEnd(value: string | null | undefined): ThinkingEnd | undefined {
-  const parsed = ThinkingEndSchema.safeParse(value);
-  return parsed.success ? parsed.data : undefined;
 }

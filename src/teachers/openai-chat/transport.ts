@@ -4,13 +4,16 @@ import type { ProviderError } from '../../core/errors/provider-error.ts';
 export interface ChatTransport {
   /**
    * POST /chat/completions. Streaming: an iterable of batches of SSE `data` objects (until `[DONE]`), a batch being
-   * what one network read completed; else the JSON body.
+   * what one network read completed; else the JSON body. `timeoutMs` is applied by a transport that can (undici:
+   * a `timeout` ProviderError) and ignored by the others (the teacher times those out with a signal).
    */
   create(
     body: Record<string, unknown>,
     stream: boolean,
     signal: AbortSignal | undefined,
+    timeoutMs?: number,
   ): Promise<AsyncIterable<readonly unknown[]> | unknown>;
+
   /** GET /models: the first model id (servers that serve one model). */
   firstModel(signal: AbortSignal | undefined): Promise<string | undefined>;
   /** Turn anything the transport threw into a ProviderError. */
