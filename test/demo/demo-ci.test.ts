@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const slow = process.env.DISTILL_SLOW === '1';
@@ -29,6 +30,7 @@ describe.runIf(slow && existsSync(teacher))(
       };
       expect(outcome.stages.map((s) => s.id)).toEqual([
         'serve-teacher',
+        'serve-teacher-2',
         'generate',
         'curate',
         'export',
@@ -42,6 +44,13 @@ describe.runIf(slow && existsSync(teacher))(
         'compare',
       ]);
       expect(outcome.stages.every((s) => s.status === 'ran')).toBe(true);
+      // The teacher is served twice (one decode loop per core) and queried as a pool: both answered.
+      const store = new Database(join(dir, 'distill.sqlite'), { readonly: true });
+      const endpoints = store
+        .prepare("SELECT DISTINCT json_extract(provenance, '$.teacher.endpoint') AS e FROM samples")
+        .all() as Array<{ e: string }>;
+      store.close();
+      expect(endpoints).toHaveLength(2);
       const table = readFileSync(join(dir, 'compare/comparison.md'), 'utf8');
       for (const name of ['teacher', 'student (thinking)', 'student Q8_0', 'control (answers only)'])
         expect(table).toContain(`| ${name} |`);
