@@ -8,6 +8,7 @@ like the input; only ``general.name``, ``general.file_type`` and the ``distill.*
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import gguf
@@ -137,24 +138,39 @@ def save_model(
     ``metadata`` keys are written under ``distill.``. ``state`` replaces the model's own (LoRA-merged weights).
     """
     c = model.config
+
+    def write_keys(writer: gguf.GGUFWriter) -> None:
+        writer.add_name(name)
+        writer.add_file_type(gguf.LlamaFileType.ALL_F32)
+        if source is not None:
+            _copy_fields(writer, source, {"tokenizer.chat_template"} if chat_template else set())
+            if chat_template:
+                writer.add_chat_template(chat_template)
+        else:
+            if vocab is None or chat_template is None:
+                raise ValueError("a fresh model needs vocab and chat_template")
+            arch.write_arch_keys(writer, c)
+            _add_vocab(writer, vocab, chat_template)
+        add_distill_metadata(writer, metadata)
+
+    write_gguf_atomically(path, c.arch, write_keys, state_to_gguf(model, state))
+
+
+def write_gguf_atomically(
+    path: str | os.PathLike[str],
+    arch_name: str,
+    write_keys: Callable[[gguf.GGUFWriter], None],
+    tensors: dict[str, torch.Tensor],
+) -> None:
+    """Write a GGUF to ``<path>.partial`` (keys from ``write_keys``, then ``tensors``) and rename it into place, so a
+    crash never leaves a half-written file at ``path``."""
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".partial")
-    writer = gguf.GGUFWriter(tmp, c.arch)
-    writer.add_name(name)
-    writer.add_file_type(gguf.LlamaFileType.ALL_F32)
-    if source is not None:
-        _copy_fields(writer, source, {"tokenizer.chat_template"} if chat_template else set())
-        if chat_template:
-            writer.add_chat_template(chat_template)
-    else:
-        if vocab is None or chat_template is None:
-            raise ValueError("a fresh model needs vocab and chat_template")
-        arch.write_arch_keys(writer, c)
-        _add_vocab(writer, vocab, chat_template)
-    add_distill_metadata(writer, metadata)
-    for gname, tensor in state_to_gguf(model, state).items():
-        writer.add_tensor(gname, tensor.numpy())
+    writer = gguf.GGUFWriter(tmp, arch_name)
+    write_keys(writer)
+    for tname, tensor in tensors.items():
+        writer.add_tensor(tname, tensor.numpy())
     writer.write_header_to_file()
     writer.write_kv_data_to_file()
     writer.write_tensors_to_file()

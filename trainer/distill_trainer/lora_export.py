@@ -10,13 +10,12 @@ The layout is llama.cpp's ``convert_lora_to_gguf.py``: ``general.type = adapter`
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import gguf
 import torch
 
 from .arch.mapping import tensor_table
-from .gguf_io import add_distill_metadata
+from .gguf_io import add_distill_metadata, write_gguf_atomically
 from .lora import LoRALinear
 from .model import LlamaModel
 
@@ -50,21 +49,14 @@ def save_lora_adapter(
     tensors = adapter_tensors(model)
     if not tensors:
         raise ValueError("the model has no LoRA adapters")
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".partial")
-    writer = gguf.GGUFWriter(tmp, model.config.arch)
-    writer.add_type(gguf.GGUFType.ADAPTER)
-    writer.add_string(gguf.Keys.Adapter.TYPE, "lora")
-    writer.add_float32(gguf.Keys.Adapter.LORA_ALPHA, float(alpha))
-    writer.add_name(name)
-    writer.add_file_type(gguf.LlamaFileType.ALL_F32)
-    add_distill_metadata(writer, metadata)
-    for tname, t in tensors.items():
-        writer.add_tensor(tname, t.numpy())
-    writer.write_header_to_file()
-    writer.write_kv_data_to_file()
-    writer.write_tensors_to_file()
-    writer.close()
-    os.replace(tmp, out)
+
+    def write_keys(writer: gguf.GGUFWriter) -> None:
+        writer.add_type(gguf.GGUFType.ADAPTER)
+        writer.add_string(gguf.Keys.Adapter.TYPE, "lora")
+        writer.add_float32(gguf.Keys.Adapter.LORA_ALPHA, float(alpha))
+        writer.add_name(name)
+        writer.add_file_type(gguf.LlamaFileType.ALL_F32)
+        add_distill_metadata(writer, metadata)
+
+    write_gguf_atomically(path, model.config.arch, write_keys, tensors)
     return len(tensors)
