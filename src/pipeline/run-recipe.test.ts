@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { InvalidInputError } from '../core/errors/invalid-input-error.ts';
 import { loadRecipe } from './load-recipe.ts';
 import { type RecipeEvent, runRecipe } from './run-recipe.ts';
@@ -71,6 +71,47 @@ describe('distill run: recipes', () => {
     );
     expect(() => loadRecipe(unknownRef)).toThrow(/unknown stage 'nope'/);
     expect(() => loadRecipe(join(dir, 'missing.yaml'))).toThrow(/not found/);
+  });
+
+  it('waits for beforeStage before starting a stage, and fails the stage when it rejects', async () => {
+    const path = write('gate.yaml', recipeText(2).replace(join(dir, 'work'), join(dir, 'gate')));
+    const order: string[] = [];
+    let release = (): void => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const running = runRecipe(loadRecipe(path), {
+      onEvent: (e) => {
+        if (e.type === 'stage-start') order.push(`start ${e.stage.id}`);
+      },
+      beforeStage: async (stage) => {
+        if (stage.id !== 'second') return;
+        order.push('gate');
+        await gate;
+        order.push('released');
+      },
+    });
+    await vi.waitFor(() => expect(order).toContain('gate'), { timeout: 60_000, interval: 50 });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(order).toEqual(['start first', 'gate']);
+    release();
+    const done = await running;
+    expect(done.stages.map((s) => s.status)).toEqual(['ran', 'ran']);
+    expect(order).toEqual(['start first', 'gate', 'released', 'start second']);
+
+    const failing = write('gate-fail.yaml', recipeText(2).replace(join(dir, 'work'), join(dir, 'gate-fail')));
+    const events: RecipeEvent[] = [];
+    await expect(
+      runRecipe(loadRecipe(failing), {
+        onEvent: (e) => events.push(e),
+        beforeStage: async (stage) => {
+          if (stage.id === 'second') throw new InvalidInputError('the venv could not be built');
+        },
+      }),
+    ).rejects.toThrow(/venv could not be built/);
+    const failed = events.find((e) => e.type === 'stage-failed');
+    expect(failed?.stage.id).toBe('second');
+    expect(existsSync(join(dir, 'gate-fail/second/b.jsonl'))).toBe(false);
   });
 
   it('stops at a failing stage and reports its log', async () => {

@@ -31,6 +31,11 @@ export interface RunRecipeOptions {
   onEvent?: (event: RecipeEvent) => void;
   /** Rerun every stage even when its fingerprint matches. Defaults to false. */
   force?: boolean;
+  /**
+   * Awaited before a stage that is not skipped starts, e.g. until something built in the background beside the
+   * earlier stages is ready. A rejection fails that stage like its own error would.
+   */
+  beforeStage?: (stage: Stage) => Promise<void>;
 }
 
 export interface StageOutcome {
@@ -142,9 +147,11 @@ export async function runRecipe(recipe: Recipe, options: RunRecipeOptions = {}):
       mkdirSync(dir, { recursive: true });
       const stageScope = { ...scope, dir };
       const argv = stageArgv(stage, stageScope);
-      emit({ type: 'stage-start', index, total, stage, argv });
-      const started = Date.now();
+      let started = Date.now();
       try {
+        await options.beforeStage?.(stage);
+        started = Date.now();
+        emit({ type: 'stage-start', index, total, stage, argv });
         const { result } = await runStageProcess({
           argv,
           cwd,

@@ -5,15 +5,26 @@ import { loadRecipe } from '../../pipeline/load-recipe.ts';
 import type { RecipeEvent, RecipeOutcome } from '../../pipeline/run-recipe.ts';
 import { runRecipe } from '../../pipeline/run-recipe.ts';
 import { spreadTable } from '../../pipeline/seed-spread.ts';
-import { ensureVenv } from '../../train/venv.ts';
 import { intArg, jsonArg } from '../args.ts';
 import { interruptSignal } from '../interrupt.ts';
-import { emit, setupProgress } from '../output.ts';
+import { emit } from '../output.ts';
+import { trainerBeside } from '../trainer-beside.ts';
 
 function seconds(ms: number): string {
   return ms >= 60_000
     ? `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`
     : `${(ms / 1000).toFixed(1)}s`;
+}
+
+/** A set-up message (the trainer's venv, built beside the stages) that does not break a rewritten progress line. */
+function setupNote(json: boolean): (message: string) => void {
+  const tty = process.stderr.isTTY && !json;
+  return (message) =>
+    process.stderr.write(
+      json
+        ? `${JSON.stringify({ type: 'setup', message: message.trim() })}\n`
+        : `${tty ? '\r\x1b[2K' : ''}[setup] ${message.trim()}\n`,
+    );
 }
 
 /** One progress display for the whole recipe: a rewritten line on a TTY, plain lines otherwise, JSON with --json. */
@@ -85,7 +96,19 @@ async function runSeeds(
       const recipe = loadRecipe(path, { ...vars, seed: String(seed) });
       recipe.workdir = join(base, `seed-${seed}`);
       if (!args.json) process.stderr.write(`\n=== seed ${seed}/${n} (${recipe.workdir}) ===\n`);
-      outcomes.push(await runRecipe(recipe, { signal, force: args.force, onEvent: renderer(args.json) }));
+      const trainer = trainerBeside(recipe, signal, setupNote(args.json));
+      try {
+        outcomes.push(
+          await runRecipe(recipe, {
+            signal,
+            force: args.force,
+            onEvent: renderer(args.json),
+            beforeStage: trainer.beforeStage,
+          }),
+        );
+      } finally {
+        await trainer.stop();
+      }
     }
   } finally {
     dispose();
@@ -124,11 +147,15 @@ export const command = defineCommand({
     if (args.workdir) recipe.workdir = args.workdir;
     const { signal, dispose } = interruptSignal();
     const started = Date.now();
+    // The trainer's venv (first run only) builds beside the first stages, saying what it downloads.
+    const trainer = trainerBeside(recipe, signal, setupNote(args.json));
     try {
-      // Build the trainer's venv (first run only) in the open, with what it downloads, before the stages run.
-      if (recipe.stages.some((s) => s.command === 'train'))
-        await ensureVenv({ signal, onProgress: setupProgress(args.json) });
-      const outcome = await runRecipe(recipe, { signal, force: args.force, onEvent: renderer(args.json) });
+      const outcome = await runRecipe(recipe, {
+        signal,
+        force: args.force,
+        onEvent: renderer(args.json),
+        beforeStage: trainer.beforeStage,
+      });
       emit(args.json, { ...outcome, wallMs: Date.now() - started }, () => {
         const lines = [
           `\nRecipe '${outcome.name}' finished in ${seconds(Date.now() - started)} (workdir ${outcome.workdir})`,
@@ -141,6 +168,7 @@ export const command = defineCommand({
         return lines.join('\n');
       });
     } finally {
+      await trainer.stop();
       dispose();
     }
   },
