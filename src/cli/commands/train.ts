@@ -47,7 +47,11 @@ export const command = defineCommand({
       type: 'string',
       description: 'Tokens per forward pass; smaller = gradient accumulation',
     },
-    'seq-len': { type: 'string', description: 'Packed row length (default: longest example, ≤1024)' },
+    'seq-len': {
+      type: 'string',
+      description:
+        'Packed row length (default: the longest example or about two average ones, rounded up to 64, ≤1024; shorter rows make attention cheaper for tiny models)',
+    },
     'max-steps': { type: 'string', description: 'Stop after N optimizer steps (overrides --epochs)' },
     'checkpoint-every': {
       type: 'string',
