@@ -76,9 +76,9 @@ describe('the search index follows the samples', () => {
           answer: 'a',
         }),
       ]);
-      // Make it look like a store from before migration 003.
+      // Make it look like a store from before migration 003 (and 004, which needs it).
       store.db.exec(
-        'DROP TABLE samples_fts; DELETE FROM schema_migrations WHERE version = 3; DROP TRIGGER samples_fts_insert; DROP TRIGGER samples_fts_delete; DROP TRIGGER samples_fts_update;',
+        'DROP TABLE samples_fts; DROP TABLE sample_search_state; DELETE FROM schema_migrations WHERE version IN (3, 4); DROP TRIGGER samples_fts_delete; DROP TRIGGER samples_fts_update; CREATE INDEX samples_content ON samples (content_sha256);',
       );
     }
     using store = openStore(path);
@@ -105,7 +105,7 @@ describe(`trace search over ${N / 1000}k samples`, () => {
       answer: 'a',
     });
     const started = Date.now();
-    // N rows made inside SQLite (the insert trigger indexes each): every (N/10)th mentions a rare word (all in run `big`).
+    // N rows made inside SQLite, then indexed in bulk: every (N/10)th mentions a rare word (all in run `big`).
     store.db
       .prepare(
         `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < @last)
@@ -127,6 +127,7 @@ describe(`trace search over ${N / 1000}k samples`, () => {
         trace: JSON.stringify(template.trace),
         provenance: JSON.stringify(template.provenance),
       });
+    expect(store.indexSearch()).toBe(N);
     const built = Date.now() - started;
     expect(store.db.prepare('SELECT count(*) FROM samples').pluck().get()).toBe(N);
 
