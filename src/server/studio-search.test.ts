@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { syntheticSample } from '../curate/testing/synthetic-samples.ts';
 import { openStore } from '../store/open-store.ts';
+import { sampleRow } from '../store/sample-queries.ts';
 import { sampleSearchMatch } from '../store/search-queries.ts';
 import { samplePageSql, studioSamples } from './studio-queries.ts';
 import { type SampleQuery, SampleQuerySchema } from './studio-schema.ts';
@@ -60,6 +61,36 @@ describe('the search index follows the samples', () => {
       ).toBe(0);
       store.db.prepare("INSERT INTO samples_fts (samples_fts, rank) VALUES ('integrity-check', 0)").run();
     }
+  });
+
+  it('finds samples the generate engine wrote but has not indexed yet (a run still going, or killed), read-only', () => {
+    const path = join(dir, 'unindexed.sqlite');
+    using store = openStore(path);
+    const run = store.createRun({ name: 'live', kind: 'generate' });
+    const rows = [
+      syntheticSample({
+        runId: run.id,
+        problemId: 'p1',
+        prompt: 'Count quokkas',
+        reasoning: 'r',
+        answer: '1',
+      }),
+      syntheticSample({
+        runId: run.id,
+        problemId: 'p2',
+        prompt: 'Count wombats',
+        reasoning: 'r',
+        answer: '2',
+      }),
+    ].map((s) => sampleRow(s, { trusted: true }));
+    store.insertSampleRows(rows);
+    using studio = openStore(path, { readonly: true });
+    const find = (text: string) => studioSamples(studio, run.id, q({ q: text })).data.map((s) => s.problemId);
+    expect(find('quokka')).toEqual(['p1']);
+    expect(find('count')).toEqual(['p1', 'p2']);
+    expect(store.indexSearch()).toBe(2);
+    expect(find('wombats')).toEqual(['p2']);
+    expect(studioSamples(studio, run.id, q({ q: 'count' })).total).toBe(2);
   });
 
   it('backfills samples stored before the index existed', () => {

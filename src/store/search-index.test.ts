@@ -74,6 +74,10 @@ describe('the search index filled in bulk', () => {
     // The reader notices the store's index moved and searches it alone (no row counted twice).
     expect(search(reader.db, 'zebras')).toEqual(['p1', 'p3']);
     expect(search(store.db, 'aardvark')).toEqual(['p0', 'p2']);
+    // A new unindexed row after that: the reader rebuilds its TEMP index from the new mark.
+    writeLikeEngine(store, [sample(run.id, 'p5', 'zebras again')]);
+    expect(search(reader.db, 'zebras')).toEqual(['p1', 'p3', 'p5']);
+    expect(search(reader.db, 'again')).toEqual(['p5']);
     store.db.prepare("INSERT INTO samples_fts (samples_fts, rank) VALUES ('integrity-check', 0)").run();
   });
 
