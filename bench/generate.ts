@@ -9,7 +9,8 @@
  * are child processes, outside it — which stays meaningful on a shared, loaded machine where wall-clock rates swing
  * with the neighbours: it is the rate one free core would sustain. Two more rows split the engine's cost: the
  * teacher alone (a loop of `teacher.generate` at the same concurrency: HTTP, SSE parsing, chunk checks, fold) and
- * the engine around an instant in-process teacher (dispatch, provenance, hashes, the SQLite writes).
+ * the engine around an instant in-process teacher (dispatch, provenance, hashes, the SQLite writes). Engine rows
+ * include closing the store (its final WAL checkpoint) and indexing the run for search.
  * Run: npx tsx bench/generate.ts [N]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -201,9 +202,13 @@ async function engine(url: string | string[], n: number, verify = false, instant
     });
     runId = result.runId;
     if (result.completed !== n) throw new Error(`engine completed ${result.completed} of ${n}`);
+    // Closing is part of the run: it checkpoints the WAL into the main file (the CLI closes the store too).
+    store.close();
   });
-  if (store.countSamples(runId) !== n) throw new Error(`engine stored ${store.countSamples(runId)} of ${n}`);
-  store.close();
+  const check = openStore(join(dir, 'bench.sqlite'), { readonly: true });
+  const stored = check.countSamples(runId);
+  check.close();
+  if (stored !== n) throw new Error(`engine stored ${stored} of ${n}`);
   rmSync(dir, { recursive: true, force: true });
   return rate;
 }

@@ -4,11 +4,30 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../store/open-store.ts';
+import { sampleSearchFilter } from '../store/search-index.ts';
+import { sampleSearchMatch } from '../store/search-queries.ts';
 import type { Store } from '../store/store.ts';
 import { startFakeTeacher } from './testing/fake-teacher-server.ts';
 import { spawnCli } from './testing/spawn-cli.ts';
 
 const slow = process.env.DISTILL_SLOW === '1';
+
+/** Samples of the run whose prompt has the word "What" (every `add` prompt), as a search sees them. */
+function searchCount(store: Store, runId: string): number {
+  const filter = sampleSearchFilter(store.db, 's', sampleSearchMatch('what')!, ['what']);
+  return store.db
+    .prepare(`SELECT count(*) FROM samples s WHERE s.run_id = ? AND ${filter.sql}`)
+    .pluck()
+    .get(runId, ...filter.params) as number;
+}
+
+/** Stored samples the search index does not cover yet. */
+function unindexed(store: Store): number {
+  return store.db
+    .prepare('SELECT count(*) FROM samples WHERE seq > (SELECT indexed_through FROM sample_search_state)')
+    .pluck()
+    .get() as number;
+}
 
 function stored(store: Store, name: string): number {
   const run = store.getRun(name);
@@ -101,10 +120,22 @@ describe('generate crash safety', () => {
       void first.done.then(() => {
         exited = true;
       });
-      while (!exited && watcher.getRun('stale')?.status !== 'running') await sleep(20);
+      // Killed once it has stored a sample (and, with 4 slow replies at concurrency 1, before it is done).
+      while (!exited && (watcher.getRun('stale')?.status !== 'running' || stored(watcher, 'stale') < 1))
+        await sleep(20);
       expect(watcher.requireRun('stale').owner).toMatchObject({ pid: first.child.pid });
       first.child.kill('SIGKILL');
       expect((await first.done).signal).toBe('SIGKILL');
+
+      // The killed session never indexed its rows for search: a read-only reader still finds every stored one.
+      const runId = watcher.requireRun('stale').id;
+      const storedBefore = watcher.countSamples(runId);
+      expect(storedBefore).toBeGreaterThanOrEqual(1);
+      expect(unindexed(watcher)).toBe(storedBefore);
+      {
+        using reader = openStore(file, { readonly: true });
+        expect(searchCount(reader, runId)).toBe(storedBefore);
+      }
 
       const list = await spawnCli(['runs', 'list', '--store', file, '--json']).done;
       expect(list.code, list.stderr).toBe(0);
@@ -123,6 +154,15 @@ describe('generate crash safety', () => {
         status: 'completed',
         owner: { pid: again.child.pid },
       });
+      // The re-run indexed what the killed one left and its own rows, each once.
+      expect(unindexed(watcher)).toBe(0);
+      expect(searchCount(watcher, runId)).toBe(4);
+      expect(
+        watcher.db
+          .prepare('SELECT count(*) FROM samples_fts WHERE samples_fts MATCH ?')
+          .pluck()
+          .get('"what"*'),
+      ).toBe(4);
     } finally {
       watcher.close();
       await server.close();

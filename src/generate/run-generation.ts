@@ -1,4 +1,6 @@
+import { StoreError } from '../core/errors/store-error.ts';
 import { HEARTBEAT_INTERVAL_MS } from '../store/run-liveness.ts';
+import type { Store } from '../store/store.ts';
 import { dispatchProblems } from './dispatch-problems.ts';
 import { finishGeneration } from './finish-generation.ts';
 import { GenerationSession } from './generation-session.ts';
@@ -28,6 +30,20 @@ async function withTimers<T>(session: GenerationSession, work: () => Promise<T>)
     clearInterval(heartbeat);
     if (ticker) clearInterval(ticker);
     session.writer.flush();
+    indexForSearch(store);
+  }
+}
+
+/**
+ * Index the run's samples for search in bulk (the writer inserts them unindexed: a trigger per row cost more than
+ * this). Also picks up what an earlier, crashed session left. A busy store skips it: searches still find the rows,
+ * and the next writer indexes them.
+ */
+function indexForSearch(store: Store): void {
+  try {
+    store.indexSearch();
+  } catch (error) {
+    if (!(error instanceof StoreError)) throw error;
   }
 }
 
@@ -40,6 +56,7 @@ async function withTimers<T>(session: GenerationSession, work: () => Promise<T>)
  */
 export async function runGeneration(options: RunGenerationOptions): Promise<GenerationResult> {
   const settings = resolveSettings(options);
+  indexForSearch(options.store);
   const run = openGenerationRun(
     options.store,
     options.runName,

@@ -3,7 +3,10 @@ import { type SampleInsertRow, sampleRow } from '../store/sample-queries.ts';
 import type { Store } from '../store/store.ts';
 
 export interface SampleWriterOptions {
-  /** Flush when this many samples are buffered. Defaults to 128. */
+  /**
+   * Flush when this many samples are buffered. Defaults to 512: most of a commit's cost is per page written, and a
+   * random-keyed index (the sample id) puts nearly every row on its own page, so larger batches share more pages.
+   */
   batchSize?: number;
   /** Flush at least this often while samples are buffered, in ms. Defaults to 200. */
   intervalMs?: number;
@@ -29,7 +32,7 @@ export class SampleWriter {
   add(sample: Sample): void {
     // Built by the engine from replies validated as they arrived: the store need not validate them again.
     this.buffer.push(sampleRow(sample, { trusted: true }));
-    if (this.buffer.length >= (this.options.batchSize ?? 128)) this.flush();
+    if (this.buffer.length >= (this.options.batchSize ?? 512)) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), this.options.intervalMs ?? 200);
   }
 

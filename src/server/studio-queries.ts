@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { type FilterRow, type SampleRow, toFilterResult, toSample } from '../store/sample-row.ts';
-import { hasSampleSearch, sampleSearchCondition, sampleSearchMatch } from '../store/search-queries.ts';
+import { sampleSearchFilter } from '../store/search-index.ts';
+import { hasSampleSearch, sampleSearchMatch, searchWords } from '../store/search-queries.ts';
 import { prepared } from '../store/statements.ts';
 import type { Store } from '../store/store.ts';
 import { getTrainRun } from '../store/train-queries.ts';
@@ -117,8 +118,10 @@ function whereOf(db: Database.Database, query: SampleQuery): { sql: string; para
     const match = sampleSearchMatch(query.q);
     if (match === null) parts.push('0');
     else {
-      parts.push(sampleSearchCondition('s'));
-      params.push(match);
+      // Rows the index does not cover yet (a run still writing, or one that crashed) are searched too.
+      const search = sampleSearchFilter(db, 's', match, searchWords(query.q));
+      parts.push(search.sql);
+      params.push(...search.params);
     }
   } else if (query.q) {
     // A read-only store from before the index (migration 003): a scan with instr() on lower(), a plain substring

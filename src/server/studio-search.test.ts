@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { syntheticSample } from '../curate/testing/synthetic-samples.ts';
 import { openStore } from '../store/open-store.ts';
+import { sampleRow } from '../store/sample-queries.ts';
 import { sampleSearchMatch } from '../store/search-queries.ts';
 import { samplePageSql, studioSamples } from './studio-queries.ts';
 import { type SampleQuery, SampleQuerySchema } from './studio-schema.ts';
@@ -62,6 +63,36 @@ describe('the search index follows the samples', () => {
     }
   });
 
+  it('finds samples the generate engine wrote but has not indexed yet (a run still going, or killed), read-only', () => {
+    const path = join(dir, 'unindexed.sqlite');
+    using store = openStore(path);
+    const run = store.createRun({ name: 'live', kind: 'generate' });
+    const rows = [
+      syntheticSample({
+        runId: run.id,
+        problemId: 'p1',
+        prompt: 'Count quokkas',
+        reasoning: 'r',
+        answer: '1',
+      }),
+      syntheticSample({
+        runId: run.id,
+        problemId: 'p2',
+        prompt: 'Count wombats',
+        reasoning: 'r',
+        answer: '2',
+      }),
+    ].map((s) => sampleRow(s, { trusted: true }));
+    store.insertSampleRows(rows);
+    using studio = openStore(path, { readonly: true });
+    const find = (text: string) => studioSamples(studio, run.id, q({ q: text })).data.map((s) => s.problemId);
+    expect(find('quokka')).toEqual(['p1']);
+    expect(find('count')).toEqual(['p1', 'p2']);
+    expect(store.indexSearch()).toBe(2);
+    expect(find('wombats')).toEqual(['p2']);
+    expect(studioSamples(studio, run.id, q({ q: 'count' })).total).toBe(2);
+  });
+
   it('backfills samples stored before the index existed', () => {
     const path = join(dir, 'backfill.sqlite');
     {
@@ -76,9 +107,9 @@ describe('the search index follows the samples', () => {
           answer: 'a',
         }),
       ]);
-      // Make it look like a store from before migration 003.
+      // Make it look like a store from before migration 003 (and 004, which needs it).
       store.db.exec(
-        'DROP TABLE samples_fts; DELETE FROM schema_migrations WHERE version = 3; DROP TRIGGER samples_fts_insert; DROP TRIGGER samples_fts_delete; DROP TRIGGER samples_fts_update;',
+        'DROP TABLE samples_fts; DROP TABLE sample_search_state; DELETE FROM schema_migrations WHERE version IN (3, 4); DROP TRIGGER samples_fts_delete; DROP TRIGGER samples_fts_update; CREATE INDEX samples_content ON samples (content_sha256);',
       );
     }
     using store = openStore(path);
@@ -105,7 +136,7 @@ describe(`trace search over ${N / 1000}k samples`, () => {
       answer: 'a',
     });
     const started = Date.now();
-    // N rows made inside SQLite (the insert trigger indexes each): every (N/10)th mentions a rare word (all in run `big`).
+    // N rows made inside SQLite, then indexed in bulk: every (N/10)th mentions a rare word (all in run `big`).
     store.db
       .prepare(
         `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < @last)
@@ -127,6 +158,7 @@ describe(`trace search over ${N / 1000}k samples`, () => {
         trace: JSON.stringify(template.trace),
         provenance: JSON.stringify(template.provenance),
       });
+    expect(store.indexSearch()).toBe(N);
     const built = Date.now() - started;
     expect(store.db.prepare('SELECT count(*) FROM samples').pluck().get()).toBe(N);
 

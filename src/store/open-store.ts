@@ -36,6 +36,9 @@ export interface OpenStoreOptions {
   migrationsDir?: string;
 }
 
+/** Pages of WAL (4 KiB each) after which a commit checkpoints it into the main file. */
+const WAL_AUTOCHECKPOINT_PAGES = 10_000;
+
 function isSqliteError(error: unknown, ...codes: string[]): boolean {
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' && codes.some((c) => code.startsWith(c));
@@ -161,6 +164,10 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
     assertOpenable(db, migrations, file);
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
+    // Checkpoint the WAL every ~40 MB instead of SQLite's 4 MB: a checkpoint copies each page once however often
+    // it changed since the last one (hot index pages change in every batch), and fsyncs, blocking the writer's
+    // event loop. Durability is the same (commits are in the WAL either way).
+    db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
     db.pragma('foreign_keys = ON');
     applyMigrations(db, migrations);
     return new Store(db, file);

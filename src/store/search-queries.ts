@@ -13,8 +13,13 @@ export const MAX_SEARCH_WORDS = 16;
  * (`OR`, `NEAR`, `*`, `"`) is taken literally.
  */
 export function sampleSearchMatch(text: string): string | null {
-  const words = (text.match(WORD) ?? []).slice(0, MAX_SEARCH_WORDS);
+  const words = searchWords(text);
   return words.length === 0 ? null : words.map((w) => `"${w}"*`).join(' ');
+}
+
+/** The words of a search text that {@link sampleSearchMatch} looks for (at most {@link MAX_SEARCH_WORDS}). */
+export function searchWords(text: string): string[] {
+  return (text.match(WORD) ?? []).slice(0, MAX_SEARCH_WORDS);
 }
 
 /** True when the store has the search index (migration 003; a read-only store older than it lacks it). */
@@ -23,9 +28,4 @@ export function hasSampleSearch(db: Database.Database): boolean {
     prepared(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'samples_fts'").get() !==
     undefined
   );
-}
-
-/** SQL condition on `samples` aliased `alias`: its seq is among the index's matches for one bound MATCH parameter. */
-export function sampleSearchCondition(alias: string): string {
-  return `${alias}.seq IN (SELECT rowid FROM samples_fts WHERE samples_fts MATCH ?)`;
 }

@@ -19,6 +19,19 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+describe('connection settings', () => {
+  it('writers use WAL, checkpointing every 10,000 pages (not every 1,000); indexes only what queries read', () => {
+    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(10_000);
+    // Migration 004 dropped the content-hash index: nothing looks samples up by it.
+    const indexes = store.db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'samples' ORDER BY name")
+      .pluck()
+      .all();
+    expect(indexes).toEqual(['samples_run', 'sqlite_autoindex_samples_1', 'sqlite_autoindex_samples_2']);
+  });
+});
+
 describe('runs', () => {
   it('creates, finds by id or name, lists and updates runs', () => {
     const run = store.createRun({ name: 'r1', kind: 'generate', config: { teacher: 'ollama:x', k: 4 } });

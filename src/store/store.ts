@@ -29,6 +29,7 @@ import {
   setVerdicts,
   type VerdictUpdate,
 } from './sample-queries.ts';
+import { indexNewSamples } from './search-index.ts';
 import { prepared, writeTransaction } from './statements.ts';
 
 /**
@@ -93,13 +94,26 @@ export class Store {
 
   // Samples
 
-  /** Insert samples in ONE transaction, idempotently (existing keys are skipped). Returns how many were new. */
+  /**
+   * Insert samples in ONE transaction, idempotently (existing keys are skipped), and bring the search index up to
+   * date. Returns how many were new.
+   */
   insertSamples(samples: readonly Sample[], options?: InsertSamplesOptions): number {
-    return insertSamples(this.db, samples, options);
+    const inserted = insertSamples(this.db, samples, options);
+    indexNewSamples(this.db);
+    return inserted;
   }
-  /** {@link insertSamples} for rows already made by `sampleRow` (a writer that serialises as samples arrive). */
+  /**
+   * {@link insertSamples} for rows already made by `sampleRow` (a writer that serialises as samples arrive),
+   * without indexing them for search: the writer calls {@link indexSearch} when it is done (searches find
+   * unindexed rows meanwhile, at a cost per search).
+   */
   insertSampleRows(rows: readonly SampleInsertRow[]): number {
     return insertSampleRows(this.db, rows);
+  }
+  /** Index for search every sample not indexed yet (in bulk, a few thousand rows per transaction). Returns how many. */
+  indexSearch(): number {
+    return indexNewSamples(this.db);
   }
   hasSample(key: string): boolean {
     return hasSample(this.db, key);
