@@ -2,12 +2,13 @@ import { join } from 'node:path';
 import { defineCommand } from 'citty';
 import { InvalidInputError } from '../../core/errors/invalid-input-error.ts';
 import { loadRecipe } from '../../pipeline/load-recipe.ts';
+import type { Recipe } from '../../pipeline/recipe-schema.ts';
 import type { RecipeEvent, RecipeOutcome } from '../../pipeline/run-recipe.ts';
 import { runRecipe } from '../../pipeline/run-recipe.ts';
 import { spreadTable } from '../../pipeline/seed-spread.ts';
 import { intArg, jsonArg } from '../args.ts';
 import { interruptSignal } from '../interrupt.ts';
-import { emit } from '../output.ts';
+import { emit, setupProgress } from '../output.ts';
 import { trainerBeside } from '../trainer-beside.ts';
 
 function seconds(ms: number): string {
@@ -18,13 +19,28 @@ function seconds(ms: number): string {
 
 /** A set-up message (the trainer's venv, built beside the stages) that does not break a rewritten progress line. */
 function setupNote(json: boolean): (message: string) => void {
-  const tty = process.stderr.isTTY && !json;
-  return (message) =>
-    process.stderr.write(
-      json
-        ? `${JSON.stringify({ type: 'setup', message: message.trim() })}\n`
-        : `${tty ? '\r\x1b[2K' : ''}[setup] ${message.trim()}\n`,
-    );
+  if (json) return setupProgress(true);
+  const clear = process.stderr.isTTY ? '\r\x1b[2K' : '';
+  return (message) => process.stderr.write(`${clear}[setup] ${message.trim()}\n`);
+}
+
+/** Run a recipe once, its trainer's venv (first run on a machine) built beside its first stages. */
+async function runOnce(
+  recipe: Recipe,
+  signal: AbortSignal,
+  args: { force: boolean; json: boolean },
+): Promise<RecipeOutcome> {
+  const trainer = trainerBeside(recipe, signal, setupNote(args.json));
+  try {
+    return await runRecipe(recipe, {
+      signal,
+      force: args.force,
+      onEvent: renderer(args.json),
+      beforeStage: trainer.beforeStage,
+    });
+  } finally {
+    await trainer.stop();
+  }
 }
 
 /** One progress display for the whole recipe: a rewritten line on a TTY, plain lines otherwise, JSON with --json. */
@@ -96,19 +112,7 @@ async function runSeeds(
       const recipe = loadRecipe(path, { ...vars, seed: String(seed) });
       recipe.workdir = join(base, `seed-${seed}`);
       if (!args.json) process.stderr.write(`\n=== seed ${seed}/${n} (${recipe.workdir}) ===\n`);
-      const trainer = trainerBeside(recipe, signal, setupNote(args.json));
-      try {
-        outcomes.push(
-          await runRecipe(recipe, {
-            signal,
-            force: args.force,
-            onEvent: renderer(args.json),
-            beforeStage: trainer.beforeStage,
-          }),
-        );
-      } finally {
-        await trainer.stop();
-      }
+      outcomes.push(await runOnce(recipe, signal, args));
     }
   } finally {
     dispose();
@@ -147,15 +151,8 @@ export const command = defineCommand({
     if (args.workdir) recipe.workdir = args.workdir;
     const { signal, dispose } = interruptSignal();
     const started = Date.now();
-    // The trainer's venv (first run only) builds beside the first stages, saying what it downloads.
-    const trainer = trainerBeside(recipe, signal, setupNote(args.json));
     try {
-      const outcome = await runRecipe(recipe, {
-        signal,
-        force: args.force,
-        onEvent: renderer(args.json),
-        beforeStage: trainer.beforeStage,
-      });
+      const outcome = await runOnce(recipe, signal, args);
       emit(args.json, { ...outcome, wallMs: Date.now() - started }, () => {
         const lines = [
           `\nRecipe '${outcome.name}' finished in ${seconds(Date.now() - started)} (workdir ${outcome.workdir})`,
@@ -168,7 +165,6 @@ export const command = defineCommand({
         return lines.join('\n');
       });
     } finally {
-      await trainer.stop();
       dispose();
     }
   },
