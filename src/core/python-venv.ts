@@ -1,13 +1,12 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { AbortedError } from './errors/aborted-error.ts';
 import { SetupError } from './errors/setup-error.ts';
 import { sha256 } from './hash.ts';
 import { PipProgress } from './pip-progress.ts';
+import { runCommand } from './run-command.ts';
+import { chosenInstaller, installRequirements } from './venv-installer.ts';
 
 export interface PythonVenvOptions {
   /** Folder holding the cached venvs. Defaults to `$DISTILL_VENV_DIR`, else `~/.cache/distill/venvs`. */
@@ -63,31 +62,6 @@ export async function locatePythonVenv(
   return { dir, python: join(dir, 'bin', 'python'), key };
 }
 
-function run(
-  cmd: string,
-  args: string[],
-  signal: AbortSignal | undefined,
-  onLine?: (line: string) => void,
-): Promise<{ code: number; tail: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], signal });
-    let tail = '';
-    const keep = (b: Buffer): void => {
-      tail = (tail + b.toString()).slice(-4000);
-    };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
-    if (onLine)
-      createInterface({ input: child.stdout, crlfDelay: Number.POSITIVE_INFINITY }).on('line', onLine);
-    child.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.name === 'AbortError') reject(new AbortedError('venv set-up interrupted'));
-      else if (err.code === 'ENOENT') resolve({ code: 127, tail: `${cmd}: not found` });
-      else reject(err);
-    });
-    child.on('close', (code) => resolve({ code: code ?? 1, tail }));
-  });
-}
-
 /**
  * A Python virtual environment for a pinned requirements file, created on first use and cached by the file's
  * hash. It is built in `<dir>.partial-<pid>` and renamed into place, so a half-built venv is never used.
@@ -101,6 +75,7 @@ export async function ensurePythonVenv(
   const loc = await locatePythonVenv(requirements, options);
   if (existsSync(loc.python)) return { ...loc, created: false };
   const say = options.onProgress ?? (() => {});
+  chosenInstaller(); // a bad DISTILL_INSTALLER fails before anything is built
   const python = options.python ?? process.env.DISTILL_PYTHON ?? 'python3';
   const partial = `${loc.dir}.partial-${process.pid}`;
   await mkdir(venvRoot(options.root), { recursive: true });
@@ -111,7 +86,7 @@ export async function ensurePythonVenv(
   const heartbeat = setInterval(() => say(progress.status()), 30_000);
   heartbeat.unref();
   try {
-    const made = await run(python, ['-m', 'venv', partial], options.signal);
+    const made = await runCommand(python, ['-m', 'venv', partial], { signal: options.signal });
     if (made.code !== 0)
       throw new SetupError(
         `could not create a Python venv with '${python}': ${made.tail.trim().split('\n').pop()}`,
@@ -120,18 +95,16 @@ export async function ensurePythonVenv(
         },
       );
     say(`Installing ${purpose.packages}…`);
-    const pip = await run(
-      join(partial, 'bin', 'python'),
-      ['-m', 'pip', 'install', '--disable-pip-version-check', '--progress-bar', 'off', '-r', requirements],
-      options.signal,
-      (line) => progress.line(line),
-    );
-    if (pip.code !== 0) {
-      const manual = `${join(partial, 'bin', 'python')} -m pip install -r ${requirements}`;
+    const installed = await installRequirements(partial, requirements, {
+      signal: options.signal,
+      progress,
+      say,
+    });
+    if (installed.code !== 0) {
       throw new SetupError(
-        `pip install of ${requirements} failed: ${pip.tail.trim().split('\n').slice(-3).join(' | ')}`,
+        `${installed.installer} install of ${requirements} failed: ${installed.tail.trim().split('\n').slice(-3).join(' | ')}`,
         {
-          hint: `check network access to PyPI, then run: ${purpose.setupCommand ? `${purpose.setupCommand} (or ${manual})` : manual}`,
+          hint: `check network access to PyPI, then run: ${purpose.setupCommand ? `${purpose.setupCommand} (or ${installed.manual})` : installed.manual}${installed.installer === 'uv' ? '; DISTILL_INSTALLER=pip installs with pip instead of uv' : ''}`,
         },
       );
     }
@@ -139,7 +112,7 @@ export async function ensurePythonVenv(
       // Another process won the race: use its venv.
       if (!existsSync(loc.python)) throw new SetupError(`could not move the venv into ${loc.dir}`, { cause });
     });
-    say(`Ready: ${purpose.label} (${progress.elapsed()}).`);
+    say(`Ready: ${purpose.label} (${progress.elapsed()}, installed with ${installed.installer}).`);
     return { ...loc, created: true };
   } finally {
     clearInterval(heartbeat);

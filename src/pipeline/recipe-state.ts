@@ -6,7 +6,7 @@ import { StoreError } from '../core/errors/store-error.ts';
 
 export const StageStateSchema = z.object({
   fingerprint: z.string(),
-  status: z.enum(['done', 'failed']),
+  status: z.enum(['done', 'failed', 'running']),
   startedAt: z.string(),
   wallMs: z.number(),
   result: z.record(z.string(), z.string()).default({}),

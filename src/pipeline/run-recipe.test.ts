@@ -52,6 +52,31 @@ describe('distill run: recipes', () => {
     expect(readFileSync(join(dir, 'work/first/a.jsonl'), 'utf8').trim().split('\n')).toHaveLength(4);
   });
 
+  it("keeps a stage's folder for another attempt at the same stage, and empties it when its settings changed or under --force", async () => {
+    const work = join(dir, 'stale');
+    const path = write('stale.yaml', recipeText(3).replace(join(dir, 'work'), work));
+    const marker = join(work, 'first', 'checkpoint-of-an-earlier-attempt');
+    await runRecipe(loadRecipe(path));
+    writeFileSync(marker, 'x');
+    // Settings changed (count 3 -> 4); this attempt fails before its command runs: what the old settings left is gone.
+    const failing = await runRecipe(loadRecipe(path, { count: '4' }), {
+      beforeStage: async (stage) => {
+        if (stage.id === 'first') throw new Error('interrupted');
+      },
+    }).catch((e: unknown) => e);
+    expect(String(failing)).toMatch(/interrupted/);
+    expect(existsSync(marker)).toBe(false);
+    // The next attempt at the same settings finds what the failed attempt left (a resume would pick it up).
+    writeFileSync(marker, 'x');
+    const retried = await runRecipe(loadRecipe(path, { count: '4' }));
+    expect(retried.stages.map((s) => s.status)).toEqual(['ran', 'ran']);
+    expect(existsSync(marker)).toBe(true);
+    expect(readFileSync(join(work, 'first/a.jsonl'), 'utf8').trim().split('\n')).toHaveLength(4);
+    await runRecipe(loadRecipe(path, { count: '4' }), { force: true });
+    expect(existsSync(marker)).toBe(false);
+    expect(existsSync(join(work, 'first/a.jsonl'))).toBe(true);
+  });
+
   it('reuses a base recipe with other variables through extends', () => {
     write('base.yaml', recipeText(3));
     const path = write('child.yaml', `extends: base.yaml\nname: child\nvars: { count: 9 }\n`);

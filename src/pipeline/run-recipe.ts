@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AbortedError } from '../core/errors/aborted-error.ts';
 import { DistillError } from '../core/errors/distill-error.ts';
@@ -144,7 +144,19 @@ export async function runRecipe(recipe: Recipe, options: RunRecipeOptions = {}):
           if (o) o.status = 'ran';
         }
       }
+      // The stage's folder holds what an earlier attempt left: kept for an attempt of the same stage (a `resume`
+      // picks up its checkpoints), removed when its settings or inputs changed since, or under --force, so that
+      // nothing made with other settings (a checkpoint of a longer run) is taken for this run's own.
+      if (previous && (options.force || previous.fingerprint !== fingerprint))
+        rmSync(dir, { recursive: true, force: true });
       mkdirSync(dir, { recursive: true });
+      state.set(stage.id, {
+        fingerprint,
+        status: 'running',
+        startedAt: new Date().toISOString(),
+        wallMs: 0,
+        result: {},
+      });
       const stageScope = { ...scope, dir };
       const argv = stageArgv(stage, stageScope);
       let started = Date.now();

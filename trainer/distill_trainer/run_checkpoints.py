@@ -25,14 +25,48 @@ def ckpt_dir(cfg: TrainConfig) -> Path:
     return Path(cfg.checkpointDir) if cfg.checkpointDir else checkpoint_dir(cfg.runDir)
 
 
+# The settings that shape a run's trajectory (its LR schedule, optimizer, loss and seed): a checkpoint resumes only
+# a run with the same ones. (On-policy rounds' schedule offsets and thread counts are not among them.)
+TRAJECTORY_SETTINGS = (
+    "maxSteps",
+    "epochs",
+    "lr",
+    "minLrRatio",
+    "warmupSteps",
+    "weightDecay",
+    "beta1",
+    "beta2",
+    "gradClip",
+    "seed",
+    "kd",
+    "kdAlpha",
+    "kdTemperature",
+    "kdBeta",
+    "kdLambda",
+    "loraRank",
+    "loraAlpha",
+    "loraDropout",
+    "loraTargets",
+)
+
+
+def trajectory_settings(cfg: TrainConfig) -> dict:
+    return {k: getattr(cfg, k) for k in TRAJECTORY_SETTINGS}
+
+
 def _checkpoint_meta(ds: Dataset, rows_per_step: int, cfg: TrainConfig, step: int) -> dict:
     return {
         "step": step,
         "dataSha256": ds.sha256,
         "rowsPerStep": rows_per_step,
         "seqLen": cfg.seqLen,
+        "settings": trajectory_settings(cfg),
         "version": __version__,
     }
+
+
+def _flag(key: str) -> str:
+    return "--" + "".join(f"-{c.lower()}" if c.isupper() else c for c in key)
 
 
 def save(
@@ -69,6 +103,18 @@ def _check_resumable(meta: dict, last: Path, ds: Dataset, rows_per_step: int, cf
             "resume with the same --data, --batch-tokens and --seq-len (a different rank count needs --batch-tokens"
             " / --seq-len divisible by every rank count), or start over without --resume",
         )
+    saved = meta.get("settings")
+    if isinstance(saved, dict):  # checkpoints written before settings were recorded have none
+        now = trajectory_settings(cfg)
+        changed = [k for k in TRAJECTORY_SETTINGS if k in saved and saved[k] != now[k]]
+        if changed:
+            said = ", ".join(f"{_flag(k)} {saved[k]} (now {now[k]})" for k in changed)
+            raise WorkerError(
+                "E_RESUME_MISMATCH",
+                f"checkpoint {last} was made with other training settings: {said}",
+                "resume with the settings it was made with, or start over without --resume (a new --out, or remove"
+                f" {last.parent})",
+            )
 
 
 def resume(

@@ -55,6 +55,21 @@ def test_resume_refuses_different_data(tmp_path: Path, nano_gguf: Path, capsys) 
     assert e.value.code == "E_RESUME_MISMATCH"
 
 
+def test_resume_refuses_other_training_settings_and_names_them(tmp_path: Path, nano_gguf: Path) -> None:
+    # A finished 6-step run's checkpoint is not a 4-step run's (it would "resume" past its end and write the longer
+    # run's weights), nor one with another learning rate or seed.
+    data = write_dataset(tmp_path / "data", addition_examples(60, seed=2))
+    train(_cfg(tmp_path, nano_gguf, data, "s", maxSteps=6, checkpointEvery=3))
+    with pytest.raises(WorkerError) as e:
+        train(_cfg(tmp_path, nano_gguf, data, "s", maxSteps=4, lr=2e-3, resume=True))
+    assert e.value.code == "E_RESUME_MISMATCH"
+    assert "--max-steps 6 (now 4)" in e.value.message
+    assert "--lr" in e.value.message
+    assert "without --resume" in (e.value.hint or "")
+    # The same settings still resume (here: at the end, nothing left to do).
+    train(_cfg(tmp_path, nano_gguf, data, "s", maxSteps=6, checkpointEvery=3, resume=True))
+
+
 def test_nan_guard_stops_with_a_clear_error(tmp_path: Path, nano_gguf: Path) -> None:
     data = write_dataset(tmp_path / "data", addition_examples(60, seed=2))
     cfg = _cfg(tmp_path, nano_gguf, data, "nan", maxSteps=20, warmupSteps=0)
