@@ -35,6 +35,11 @@ export const StageSchema = z
     needs: z.array(z.string()).default([]),
     /** Files or folders (relative to workdir) this stage produces; a skipped stage must still have them. */
     outputs: z.array(z.string()).default([]),
+    /**
+     * Start as soon as the stages this one uses (`needs`, and `${stages.ID.…}` references) are done, beside the
+     * stages before it, instead of after all of them. Stages after it wait for it as usual. Defaults to false.
+     */
+    parallel: z.boolean().default(false),
     /** A failure of this stage does not stop the recipe. Defaults to false. */
     optional: z.boolean().default(false),
     /** Human description shown in the progress display. */

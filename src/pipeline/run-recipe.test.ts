@@ -139,6 +139,63 @@ describe('distill run: recipes', () => {
     expect(existsSync(join(dir, 'gate-fail/second/b.jsonl'))).toBe(false);
   });
 
+  it('runs parallel stages side by side once the stages they use are done; the next stage waits for both', async () => {
+    const work = join(dir, 'par');
+    const stage = (id: string, extra: string, out: string, tasks = 'add:2:train:level=1'): string =>
+      `  - id: ${id}\n    command: tasks\n    positional: [export, '${tasks}']\n    args: { out: '${out}' }\n${extra}`;
+    const text = (bad: boolean): string =>
+      `name: p\nworkdir: ${work}\nstages:\n${stage('first', '', '${dir}/a.jsonl')}${stage(
+        'left',
+        '    parallel: true\n',
+        '${stages.first.dir}/../left.jsonl',
+      )}${stage('right', '    parallel: true\n', '${stages.first.dir}/../right.jsonl', bad ? 'nofamily:2:train' : undefined)}${stage('last', '', '${dir}/z.jsonl')}`;
+    const path = write('par.yaml', text(false));
+    const order: string[] = [];
+    // Each parallel stage waits at its gate until the other has reached its own: sequential stages never would.
+    let arrived = 0;
+    let bothArrived = (): void => {};
+    const barrier = new Promise<void>((r) => {
+      bothArrived = r;
+    });
+    const outcome = await runRecipe(loadRecipe(path), {
+      onEvent: (e) => {
+        if (e.type === 'stage-start' || e.type === 'stage-done') order.push(`${e.type} ${e.stage.id}`);
+      },
+      beforeStage: async (st) => {
+        if (st.id !== 'left' && st.id !== 'right') return;
+        arrived += 1;
+        if (arrived === 2) bothArrived();
+        await Promise.race([
+          barrier,
+          new Promise((_, reject) => setTimeout(() => reject(new Error(`${st.id} ran alone`)), 20_000)),
+        ]);
+      },
+    });
+    expect(outcome.stages.map((x) => `${x.id} ${x.status}`)).toEqual([
+      'first ran',
+      'left ran',
+      'right ran',
+      'last ran',
+    ]);
+    expect(order.indexOf('stage-done first')).toBeLessThan(order.indexOf('stage-start left'));
+    expect(order.indexOf('stage-start last')).toBeGreaterThan(order.indexOf('stage-done left'));
+    expect(order.indexOf('stage-start last')).toBeGreaterThan(order.indexOf('stage-done right'));
+
+    // One parallel stage fails: the other still ends, the stage after them never starts, the run fails.
+    const events: RecipeEvent[] = [];
+    await expect(
+      runRecipe(loadRecipe(write('par-bad.yaml', text(true))), {
+        force: true,
+        onEvent: (e) => events.push(e),
+      }),
+    ).rejects.toThrow(/distill tasks failed/);
+    const seen = (type: string, id: string): boolean =>
+      events.some((e) => e.type === type && e.stage.id === id);
+    expect(seen('stage-failed', 'right')).toBe(true);
+    expect(seen('stage-done', 'left')).toBe(true);
+    expect(seen('stage-start', 'last')).toBe(false);
+  });
+
   it('stops at a failing stage and reports its log', async () => {
     const path = write(
       'fail.yaml',

@@ -46,7 +46,7 @@ async function runOnce(
 /** One progress display for the whole recipe: a rewritten line on a TTY, plain lines otherwise, JSON with --json. */
 function renderer(json: boolean): (e: RecipeEvent) => void {
   const tty = process.stderr.isTTY && !json;
-  let lastPlain = 0;
+  const lastPlain = new Map<string, number>(); // per stage: stages that run side by side each get their lines
   return (e) => {
     if (json) {
       process.stderr.write(
@@ -60,8 +60,8 @@ function renderer(json: boolean): (e: RecipeEvent) => void {
       const pct = p.total > 0 ? `${Math.floor((100 * p.done) / p.total)}%` : `${p.done}`;
       const line = `${head} ▸ ${pct}${p.rate !== undefined ? ` | ${p.rate.toFixed(1)}/s` : ''}${p.etaS !== undefined ? ` | ETA ${Math.round(p.etaS)}s` : ''}${p.costUsd !== undefined ? ` | $${p.costUsd.toFixed(4)}` : ''}${p.status ? ` | ${p.status}` : ''}`;
       if (tty) process.stderr.write(`\r\x1b[2K${line}`);
-      else if (Date.now() - lastPlain > 5000) {
-        lastPlain = Date.now();
+      else if (Date.now() - (lastPlain.get(e.stage.id) ?? 0) > 5000) {
+        lastPlain.set(e.stage.id, Date.now());
         process.stderr.write(`${line}\n`);
       }
       return;
