@@ -63,7 +63,12 @@ export class PipProgress {
       if (this.current) this.downloadedMb += this.current.mb;
       this.current = undefined;
       this.installing = true;
-      this.say(`  downloaded ${this.files} files (${formatMb(this.downloadedMb)}); installing…`);
+      // uv names only its large downloads, and none when its cache holds them.
+      this.say(
+        this.files > 0
+          ? `  downloaded ${this.files} files (${formatMb(this.downloadedMb)}); installing…`
+          : '  installing…',
+      );
     }
   }
 

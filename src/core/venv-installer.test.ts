@@ -76,6 +76,16 @@ describe('venv installer choice', () => {
     p.line('Prepared 44 packages in 32.90s');
     expect(said.at(-1)).toBe('  downloaded 3 files (1.6 GB); installing…');
     expect(p.status(40_000)).toBe('  … 40s: 1.6 GB downloaded, installing');
+    // Everything in uv's cache: nothing announced, no "downloaded 0 files".
+    const cached: string[] = [];
+    const q = new PipProgress((m) => cached.push(m), 0);
+    for (const line of [
+      'Resolved 5 packages in 10ms',
+      'Prepared 5 packages in 20ms',
+      'Installed 5 packages in 9ms',
+    ])
+      q.line(line);
+    expect(cached).toEqual(['  installing…']);
   });
 });
 
