@@ -59,6 +59,9 @@ class Side {
     this.#view = view;
     this.root.dataset.state = 'running';
     delete this.root.dataset.ttftMs;
+    // When this side's first token came and when its stream ended (page clock, ms): shows the two sides overlapped.
+    delete this.root.dataset.firstAt;
+    delete this.root.dataset.endedAt;
     const started = performance.now();
     let first: number | null = null;
     let thinkingStart: number | null = null;
@@ -96,6 +99,7 @@ class Side {
       first = performance.now();
       stats.ttftMs = first - started;
       this.root.dataset.ttftMs = String(Math.round(stats.ttftMs));
+      this.root.dataset.firstAt = first.toFixed(1);
     };
     try {
       const turns = [{ role: 'user' as const, content: prompt }];
@@ -140,6 +144,7 @@ class Side {
     } finally {
       clearInterval(tick);
       stats.totalMs = performance.now() - started;
+      this.root.dataset.endedAt = performance.now().toFixed(1);
       this.root.dataset.tokens = String(stats.tokens || live);
       view.setStats(statsText(stats));
     }
