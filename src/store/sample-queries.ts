@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { NotFoundError } from '../core/errors/not-found-error.ts';
 import type { TrainPolicy } from '../core/provenance.ts';
 import { type FilterResult, type Sample, SampleSchema } from '../core/sample.ts';
+import { stringifyWithShared } from '../core/shared-json.ts';
 import type { FinishReason } from '../core/trace.ts';
 import { validate } from '../core/validate.ts';
 import { type Verdict, VerdictSchema } from '../core/verdict.ts';
@@ -116,7 +117,8 @@ export function sampleRow(input: Sample, options: InsertSamplesOptions = {}): Sa
       s.sampleIdx,
       JSON.stringify(s.problem),
       JSON.stringify(s.trace),
-      JSON.stringify(s.provenance),
+      // The engine's provenance shares its run-wide parts (teacher, terms, use policy): their JSON is reused.
+      stringifyWithShared(s.provenance),
       s.contentSha256,
       s.verdict ? JSON.stringify(s.verdict) : null,
     ],
