@@ -177,12 +177,13 @@ function insertMany(db: Database.Database, rows: readonly SampleInsertRow[], at:
   let next = 0;
   for (const size of ROW_CHUNKS) {
     while (rows.length - next >= size) {
-      const params: unknown[] = [];
-      for (let i = next; i < next + size; i++) {
-        for (const p of rows[i]!.params) params.push(p);
-        params.push(at);
+      // better-sqlite3 binds an array argument element by element: each row's params go in as they are.
+      const args: unknown[] = new Array(size * 2);
+      for (let i = 0; i < size; i++) {
+        args[2 * i] = rows[next + i]!.params;
+        args[2 * i + 1] = at;
       }
-      inserted += insertRows(db, size).run(...params).changes;
+      inserted += insertRows(db, size).run(...args).changes;
       next += size;
     }
   }
