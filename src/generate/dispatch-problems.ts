@@ -39,6 +39,7 @@ export async function dispatchProblems(
         await waitAny();
       }
       // Most runs have no limit to wait for: take the budget without a promise when it is there.
+      if (signal?.aborted) return undefined;
       if (!session.limiter.tryAcquire(estIn + session.expectedOut)) {
         try {
           await session.limiter.acquire(estIn + session.expectedOut, signal);
