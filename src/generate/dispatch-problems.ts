@@ -38,10 +38,14 @@ export async function dispatchProblems(
         if (inflight.size === 0) return 'max-cost';
         await waitAny();
       }
-      try {
-        await session.limiter.acquire(estIn + session.expectedOut, signal);
-      } catch {
-        return undefined;
+      // Most runs have no limit to wait for: take the budget without a promise when it is there.
+      if (signal?.aborted) return undefined;
+      if (!session.limiter.tryAcquire(estIn + session.expectedOut)) {
+        try {
+          await session.limiter.acquire(estIn + session.expectedOut, signal);
+        } catch {
+          return undefined;
+        }
       }
       cost.reserve(worst);
       const job: Promise<void> = requestSample(session, {

@@ -28,17 +28,25 @@ export interface SampleJob {
 }
 
 /**
- * Settle meters and counters for a good reply, verify it and queue the sample for writing. Code problems run in
- * the sandbox; a run interrupted during that check writes nothing for the sample (the next run retries it).
+ * The verdict of a good reply when the run verifies at generation time: code problems run in the sandbox (the
+ * only asynchronous case), the rest are checked against their gold answer. Undefined when not verifying.
  */
-async function acceptTrace(
+function verdictOf(
   session: GenerationSession,
   job: SampleJob,
   trace: Trace,
-  seed: number,
-  estimate: number,
-): Promise<void> {
-  const { stats, settings } = session;
+): Verdict | Promise<Verdict> | undefined {
+  const { problem } = job;
+  if (!session.settings.verify) return undefined;
+  if (problem.code) return verifyCode(trace.answer, problem.code, session.signal).then(codeVerdictToVerdict);
+  if (problem.gold !== undefined)
+    return verifyAnswer({ gold: problem.gold, pred: trace.answer, kind: problem.answerKind });
+  return undefined;
+}
+
+/** Settle meters and counters for a good reply (its tokens were spent, whether or not it is then written). */
+function settleReply(session: GenerationSession, job: SampleJob, trace: Trace, estimate: number): void {
+  const { stats } = session;
   session.cost.settle(job.reserved, trace.usage);
   job.reserved = 0;
   session.limiter.settle(estimate, trace.usage.input + trace.usage.reasoning + trace.usage.output);
@@ -49,17 +57,21 @@ async function acceptTrace(
   stats.tokens.reasoning += trace.usage.reasoning;
   stats.tokens.output += trace.usage.output;
   stats.sessionTokens += out;
-  const { problem } = job;
-  let verdict: Verdict | undefined;
-  if (settings.verify && problem.code) {
-    verdict = codeVerdictToVerdict(await verifyCode(trace.answer, problem.code, session.signal));
-    if (session.signal?.aborted) return;
-  } else if (settings.verify && problem.gold !== undefined)
-    verdict = verifyAnswer({ gold: problem.gold, pred: trace.answer, kind: problem.answerKind });
+}
+
+/** Queue a good reply's sample for writing, with its verdict if any. */
+function writeSample(
+  session: GenerationSession,
+  job: SampleJob,
+  trace: Trace,
+  seed: number,
+  verdict: Verdict | undefined,
+): void {
+  const { settings } = session;
   session.writer.add(
     buildSample({
       runId: session.run.id,
-      problem,
+      problem: job.problem,
       trace,
       teacher: session.teacher.info,
       terms: settings.terms,
@@ -78,7 +90,7 @@ async function acceptTrace(
       id: job.key,
     }),
   );
-  stats.completed += 1;
+  session.stats.completed += 1;
 }
 
 /** Record a failed attempt (never silently lost); count the request as given up when it will not be retried. */
@@ -140,7 +152,13 @@ export async function requestSample(session: GenerationSession, job: SampleJob):
       const trace = await session.teacher.generate(request, options);
       if (!trace.reasoning && !trace.answer && trace.finishReason !== 'length')
         throw new ProviderError('empty', 'The reply has neither reasoning nor answer');
-      await acceptTrace(session, job, trace, seed, estimate);
+      settleReply(session, job, trace, estimate);
+      // Only a code check is asynchronous (the sandbox): other replies are written without an await.
+      const pending = verdictOf(session, job, trace);
+      const verdict = pending instanceof Promise ? await pending : pending;
+      // A run interrupted during a code check writes nothing for the sample (the next run retries it).
+      if (pending instanceof Promise && signal?.aborted) break;
+      writeSample(session, job, trace, seed, verdict);
       break;
     } catch (error) {
       if (signal?.aborted) break; // interrupted: the next run retries this key

@@ -47,6 +47,26 @@ const chatRequests = (server: FakeTeacherServer) =>
   server.requests.filter((r) => r.url.includes('/chat/completions'));
 
 describe('runGeneration', () => {
+  it('with verify, stores each sample with its verdict against the gold answer', async () => {
+    const { store, teacher } = await setup();
+    const result = await runGeneration({
+      store,
+      teacher,
+      problems: loadProblems('add:5:train'),
+      problemCount: 5,
+      runName: 'verified',
+      samples: 2,
+      concurrency: 3,
+      verify: true,
+    });
+    expect(result).toMatchObject({ status: 'completed', completed: 10 });
+    const samples = [...store.iterateSamples(store.requireRun('verified').id)];
+    expect(samples).toHaveLength(10);
+    // The fake teacher always answers 42: a sample is correct exactly when its gold is 42.
+    for (const s of samples) expect(s.verdict?.correct).toBe(s.problem.gold === '42');
+    expect(store.countSamples(store.requireRun('verified').id, { hasVerdict: true })).toBe(10);
+  });
+
   it('stores N×K samples with distinct seeds and full provenance, and a re-run requests nothing', async () => {
     const { server, store, teacher } = await setup();
     const spec = 'add:6:train';

@@ -36,8 +36,11 @@ export interface OpenStoreOptions {
   migrationsDir?: string;
 }
 
-/** Pages of WAL (4 KiB each) after which a commit checkpoints it into the main file. */
-const WAL_AUTOCHECKPOINT_PAGES = 10_000;
+/** Page size of a store this version creates, in bytes. */
+export const NEW_STORE_PAGE_SIZE = 16_384;
+
+/** Bytes of WAL after which a commit checkpoints it into the main file (SQLite counts it in pages). */
+const WAL_AUTOCHECKPOINT_BYTES = 40_960_000;
 
 function isSqliteError(error: unknown, ...codes: string[]): boolean {
   const code = (error as { code?: unknown }).code;
@@ -162,12 +165,17 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
     db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 15_000))}`);
     // Checked again on the writing connection: the file may have changed since the probe.
     assertOpenable(db, migrations, file);
+    // A new store gets larger pages (set before its first write; an existing store keeps its own): a sample row
+    // is 1–50 kB, and a commit costs about a write per page touched, so 16 KiB pages made a batch of samples ~20%
+    // cheaper to write than SQLite's 4 KiB default (bench/generate).
+    if (db.pragma('page_count', { simple: true }) === 0) db.pragma(`page_size = ${NEW_STORE_PAGE_SIZE}`);
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
     // Checkpoint the WAL every ~40 MB instead of SQLite's 4 MB: a checkpoint copies each page once however often
     // it changed since the last one (hot index pages change in every batch), and fsyncs, blocking the writer's
     // event loop. Durability is the same (commits are in the WAL either way).
-    db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+    const pageSize = db.pragma('page_size', { simple: true }) as number;
+    db.pragma(`wal_autocheckpoint = ${Math.round(WAL_AUTOCHECKPOINT_BYTES / pageSize)}`);
     db.pragma('foreign_keys = ON');
     applyMigrations(db, migrations);
     return new Store(db, file);

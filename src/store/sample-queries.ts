@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { NotFoundError } from '../core/errors/not-found-error.ts';
 import type { TrainPolicy } from '../core/provenance.ts';
 import { type FilterResult, type Sample, SampleSchema } from '../core/sample.ts';
+import { stringifyWithShared } from '../core/shared-json.ts';
 import type { FinishReason } from '../core/trace.ts';
 import { validate } from '../core/validate.ts';
 import { type Verdict, VerdictSchema } from '../core/verdict.ts';
@@ -116,7 +117,8 @@ export function sampleRow(input: Sample, options: InsertSamplesOptions = {}): Sa
       s.sampleIdx,
       JSON.stringify(s.problem),
       JSON.stringify(s.trace),
-      JSON.stringify(s.provenance),
+      // The engine's provenance shares its run-wide parts (teacher, terms, use policy): their JSON is reused.
+      stringifyWithShared(s.provenance),
       s.contentSha256,
       s.verdict ? JSON.stringify(s.verdict) : null,
     ],
@@ -175,12 +177,13 @@ function insertMany(db: Database.Database, rows: readonly SampleInsertRow[], at:
   let next = 0;
   for (const size of ROW_CHUNKS) {
     while (rows.length - next >= size) {
-      const params: unknown[] = [];
-      for (let i = next; i < next + size; i++) {
-        for (const p of rows[i]!.params) params.push(p);
-        params.push(at);
+      // better-sqlite3 binds an array argument element by element: each row's params go in as they are.
+      const args: unknown[] = new Array(size * 2);
+      for (let i = 0; i < size; i++) {
+        args[2 * i] = rows[next + i]!.params;
+        args[2 * i + 1] = at;
       }
-      inserted += insertRows(db, size).run(...params).changes;
+      inserted += insertRows(db, size).run(...args).changes;
       next += size;
     }
   }

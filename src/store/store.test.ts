@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DistillError } from '../core/errors/distill-error.ts';
 import { makeSample } from './__fixtures__/make-sample.ts';
@@ -20,15 +21,42 @@ afterEach(() => {
 });
 
 describe('connection settings', () => {
-  it('writers use WAL, checkpointing every 10,000 pages (not every 1,000); indexes only what queries read', () => {
+  it('writers use WAL, checkpointing every ~40 MB (not every 4 MB); indexes only what queries read', () => {
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(10_000);
+    // A new store has 16 KiB pages: 2,500 of them are ~40 MB.
+    expect(store.db.pragma('page_size', { simple: true })).toBe(16_384);
+    expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(2_500);
     // Migration 004 dropped the content-hash index: nothing looks samples up by it.
     const indexes = store.db
       .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'samples' ORDER BY name")
       .pluck()
       .all();
     expect(indexes).toEqual(['samples_run', 'sqlite_autoindex_samples_1', 'sqlite_autoindex_samples_2']);
+  });
+});
+
+describe('page size', () => {
+  it('a store created with 4 KiB pages keeps them (and its samples), checkpointing every 10,000 pages', () => {
+    const file = join(dir, 'old.sqlite');
+    const old = openStore(file);
+    old.close();
+    // Rewrite it as an older Distill made it: 4 KiB pages (VACUUM applies a new page size outside WAL mode).
+    const raw = new Database(file);
+    raw.pragma('journal_mode = DELETE');
+    raw.pragma('page_size = 4096');
+    raw.exec('VACUUM');
+    raw.pragma('journal_mode = WAL');
+    raw.close();
+    const reopened = openStore(file);
+    try {
+      expect(reopened.db.pragma('page_size', { simple: true })).toBe(4096);
+      expect(reopened.db.pragma('wal_autocheckpoint', { simple: true })).toBe(10_000);
+      const run = reopened.createRun({ name: 'r', kind: 'generate' });
+      expect(reopened.insertSamples([makeSample({ runId: run.id, problemId: 'p1' })])).toBe(1);
+      expect(reopened.countSamples(run.id)).toBe(1);
+    } finally {
+      reopened.close();
+    }
   });
 });
 

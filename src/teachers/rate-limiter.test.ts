@@ -39,3 +39,20 @@ describe('rate limits', () => {
     expect(c.limit).toBe(16);
   });
 });
+
+describe('taking budget without waiting', () => {
+  it('tryAcquire takes what is there now and nothing when it would have to wait', async () => {
+    let t = 0;
+    const limiter = new RateLimiter({ rpm: 60, now: () => t }); // 1/s, starting with one request of budget
+    expect(limiter.tryAcquire(1)).toBe(true);
+    expect(limiter.tryAcquire(1)).toBe(false); // the bucket is empty: nothing taken
+    t = 1000;
+    expect(limiter.tryAcquire(1)).toBe(true); // refilled one request, and a failed try took none of it
+    t = 2000;
+    limiter.pause(500);
+    expect(limiter.tryAcquire(1)).toBe(false);
+    t = 2500;
+    expect(limiter.tryAcquire(1)).toBe(true);
+    expect(new RateLimiter().tryAcquire(1_000_000)).toBe(true); // no limits: never waits
+  });
+});

@@ -71,14 +71,32 @@ export class RateLimiter {
   async acquire(estimatedTokens: number, signal?: AbortSignal): Promise<void> {
     for (;;) {
       signal?.throwIfAborted();
-      const wait = Math.max(
-        this.pausedUntil - this.now(),
-        this.requests?.waitFor(1) ?? 0,
-        this.tokens?.waitFor(estimatedTokens) ?? 0,
-      );
+      const wait = this.waitFor(estimatedTokens);
       if (wait <= 0) break;
       await sleep(Math.min(wait, 1000), undefined, signal ? { signal } : {});
     }
+    this.take(estimatedTokens);
+  }
+
+  /**
+   * {@link acquire} without waiting: takes the budget and returns true when it is there now, else takes nothing
+   * and returns false (then await `acquire`). Lets a caller skip a promise per request when nothing limits it.
+   */
+  tryAcquire(estimatedTokens: number): boolean {
+    if (this.waitFor(estimatedTokens) > 0) return false;
+    this.take(estimatedTokens);
+    return true;
+  }
+
+  private waitFor(estimatedTokens: number): number {
+    return Math.max(
+      this.pausedUntil - this.now(),
+      this.requests?.waitFor(1) ?? 0,
+      this.tokens?.waitFor(estimatedTokens) ?? 0,
+    );
+  }
+
+  private take(estimatedTokens: number): void {
     this.requests?.take(1);
     this.tokens?.take(estimatedTokens);
   }

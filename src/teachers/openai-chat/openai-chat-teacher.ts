@@ -148,8 +148,9 @@ export class OpenAIChatTeacher extends BaseTeacher {
   ): Promise<unknown> {
     const stream = this.options.stream ?? true;
     // Assigned key by key (the same keys in the same order as spreading each part; this runs per request).
+    // Known model and loaded client (every request but the first): no await for either.
     const body: Record<string, unknown> = {
-      model: await this.resolveModel(signal),
+      model: this.model || (await this.resolveModel(signal)),
       messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
     };
     if (request.maxTokens) body[this.options.maxTokensField ?? 'max_tokens'] = request.maxTokens;
@@ -157,7 +158,7 @@ export class OpenAIChatTeacher extends BaseTeacher {
     if (this.options.extraBody) Object.assign(body, this.options.extraBody(request));
     body.stream = stream;
     if (stream) body.stream_options = { include_usage: true };
-    const transport = await this.client();
+    const transport = this.transport ?? (await this.client());
     try {
       return await transport.create(body, stream, signal, timeoutMs);
     } catch (error) {

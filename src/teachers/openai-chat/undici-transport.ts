@@ -34,7 +34,8 @@ export class UndiciTransport implements ChatTransport {
     this.query = q ? `?${q}` : '';
   }
 
-  async create(
+  /** Not `async`: the call's own promise is returned as it is (no wrapper promise per request). */
+  create(
     body: Record<string, unknown>,
     stream: boolean,
     signal: AbortSignal | undefined,
