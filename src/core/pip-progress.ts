@@ -3,8 +3,8 @@
 /**
  * Why the first set-up is long, said before it starts. Measured for torch 2.15.0 / CPython 3.11 / x86_64 (wheel sizes
  * from PyPI): torch 539 MB, the NVIDIA CUDA libraries it depends on 2,157 MB (cuDNN 519, cuBLAS 404, cuSOLVER 227,
- * cuFFT 218, NCCL 215, …), triton 285 MB; 5.5 GB installed; 45 s with uv here, 2m18s with pip. PyPI's Linux torch wheel links those libraries and does
- * not import without them, even on a machine without a GPU (tried: `pip install --no-deps torch` plus its pure-Python
+ * cuFFT 218, NCCL 215, …), triton 285 MB; 5.5 GB installed; 45 s with uv here, 2m18s with pip. PyPI's Linux torch
+ * wheel links those libraries and does not import without them, even on a machine without a GPU (tried: `pip install --no-deps torch` plus its pure-Python
  * dependencies fails with "libcublasLt.so.*[0-9] not found"); PyPI has no CPU-only torch (download.pytorch.org does).
  */
 export const TORCH_DOWNLOAD_NOTE =

@@ -39,6 +39,9 @@ export function uvArgsFromPipEnv(env: NodeJS.ProcessEnv): { args: string[]; env:
   return { args, env: out };
 }
 
+/** `python -m pip install` without its version nag or progress bars (their lines are parsed, not shown). */
+const PIP_INSTALL = ['-m', 'pip', 'install', '--disable-pip-version-check', '--progress-bar', 'off'];
+
 export interface InstallOptions {
   signal?: AbortSignal | undefined;
   progress: PipProgress;
@@ -69,18 +72,17 @@ export async function installRequirements(
   const pip = async (): Promise<InstallResult> => ({
     installer: 'pip',
     manual: `${python} -m pip install -r ${requirements}`,
-    ...(await runCommand(
-      python,
-      ['-m', 'pip', 'install', '--disable-pip-version-check', '--progress-bar', 'off', '-r', requirements],
-      { signal: options.signal, env, onLine },
-    )),
+    ...(await runCommand(python, [...PIP_INSTALL, '-r', requirements], {
+      signal: options.signal,
+      env,
+      onLine,
+    })),
   });
   if (chosenInstaller(env) === 'pip') return pip();
-  const boot = await runCommand(
-    python,
-    ['-m', 'pip', 'install', '--disable-pip-version-check', '--progress-bar', 'off', `uv==${UV_VERSION}`],
-    { signal: options.signal, env },
-  );
+  const boot = await runCommand(python, [...PIP_INSTALL, `uv==${UV_VERSION}`], {
+    signal: options.signal,
+    env,
+  });
   if (boot.code !== 0) {
     const why = boot.tail.trim().split('\n').pop() ?? `exit ${boot.code}`;
     options.say(`  uv ${UV_VERSION} could not be installed (${why}); installing with pip instead`);

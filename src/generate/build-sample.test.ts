@@ -89,23 +89,18 @@ describe('buildSample with a changed teacher', () => {
   it('never reuses a teacher part made from values that have changed since', () => {
     const info = { ...teacher };
     const t = trace();
-    const first = buildSample({
-      runId: 'run-1',
-      problem: problem(1),
-      trace: t,
-      teacher: info,
-      terms: TERMS['distill-builtin']!,
-      settings: { temperature: 0.6, topP: 0.95, maxTokens: 64, seed: 1, sampleIdx: 0, templateId: 't' },
-    });
+    const build = (n: number) =>
+      buildSample({
+        runId: 'run-1',
+        problem: problem(n),
+        trace: t,
+        teacher: info,
+        terms: TERMS['distill-builtin']!,
+        settings: { temperature: 0.6, topP: 0.95, maxTokens: 64, seed: n, sampleIdx: 0, templateId: 't' },
+      });
+    const first = build(1);
     info.versionOrWeightsSha = 'abc123';
-    const second = buildSample({
-      runId: 'run-1',
-      problem: problem(2),
-      trace: t,
-      teacher: info,
-      terms: TERMS['distill-builtin']!,
-      settings: { temperature: 0.6, topP: 0.95, maxTokens: 64, seed: 2, sampleIdx: 0, templateId: 't' },
-    });
+    const second = build(2);
     expect(first.provenance.teacher.versionOrWeightsSha).toBeUndefined();
     expect(second.provenance.teacher.versionOrWeightsSha).toBe('abc123');
   });
