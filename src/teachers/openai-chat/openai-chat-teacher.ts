@@ -111,8 +111,9 @@ export class OpenAIChatTeacher extends BaseTeacher {
 
   /**
    * `generate`'s path for a streamed reply: the same reader as {@link parts}, its parts handed straight to the
-   * fold (no async-generator layers between the transport and the fold, which cost as much as the parsing on a
-   * fast local server).
+   * fold — from inside the transport's read when it can ({@link ChatTransport.feed}: no async step per read), else
+   * per batch (no async-generator layers between the transport and the fold, which cost as much as the parsing on
+   * a fast local server).
    */
   protected override async feed(
     request: ChatRequest,
@@ -122,14 +123,36 @@ export class OpenAIChatTeacher extends BaseTeacher {
     take: (part: StreamPart) => boolean,
   ): Promise<void> {
     if (!(this.options.stream ?? true)) return super.feed(request, signal, raw, timeoutMs, take);
-    const response = await this.send(request, signal, timeoutMs);
+    const body = this.body(request, this.model || (await this.resolveModel(signal)), true);
+    const transport = this.transport ?? (await this.client());
     const reader = new ChatChunkReader(raw, this.options.inlineThinkStart ?? 'auto');
     const out: StreamPart[] = [];
+    let stopped = false;
     try {
-      for await (const batch of response as AsyncIterable<readonly unknown[]>) {
-        for (const value of batch) reader.read(value, out);
-        for (const part of out) if (take(part)) return;
-        out.length = 0;
+      if (transport.feed) {
+        await transport.feed(
+          body,
+          (value) => {
+            reader.read(value, out);
+            for (const part of out)
+              if (take(part)) {
+                stopped = true;
+                break;
+              }
+            out.length = 0;
+            return stopped;
+          },
+          signal,
+          timeoutMs,
+        );
+        if (stopped) return;
+      } else {
+        const response = await transport.create(body, true, signal, timeoutMs);
+        for await (const batch of response as AsyncIterable<readonly unknown[]>) {
+          for (const value of batch) reader.read(value, out);
+          for (const part of out) if (take(part)) return;
+          out.length = 0;
+        }
       }
     } catch (error) {
       throw this.mapError(error, signal);
@@ -147,10 +170,20 @@ export class OpenAIChatTeacher extends BaseTeacher {
     timeoutMs: number | undefined,
   ): Promise<unknown> {
     const stream = this.options.stream ?? true;
-    // Assigned key by key (the same keys in the same order as spreading each part; this runs per request).
     // Known model and loaded client (every request but the first): no await for either.
+    const body = this.body(request, this.model || (await this.resolveModel(signal)), stream);
+    const transport = this.transport ?? (await this.client());
+    try {
+      return await transport.create(body, stream, signal, timeoutMs);
+    } catch (error) {
+      throw this.mapError(error, signal);
+    }
+  }
+
+  /** The request body. Assigned key by key (the keys in the order spreading each part gave; this runs per request). */
+  private body(request: ChatRequest, model: string, stream: boolean): Record<string, unknown> {
     const body: Record<string, unknown> = {
-      model: this.model || (await this.resolveModel(signal)),
+      model,
       messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
     };
     if (request.maxTokens) body[this.options.maxTokensField ?? 'max_tokens'] = request.maxTokens;
@@ -158,12 +191,7 @@ export class OpenAIChatTeacher extends BaseTeacher {
     if (this.options.extraBody) Object.assign(body, this.options.extraBody(request));
     body.stream = stream;
     if (stream) body.stream_options = { include_usage: true };
-    const transport = this.transport ?? (await this.client());
-    try {
-      return await transport.create(body, stream, signal, timeoutMs);
-    } catch (error) {
-      throw this.mapError(error, signal);
-    }
+    return body;
   }
 
   private *fromCompletion(value: unknown, raw: RawExtras): Iterable<StreamPart> {

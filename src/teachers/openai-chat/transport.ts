@@ -14,6 +14,18 @@ export interface ChatTransport {
     timeoutMs?: number,
   ): Promise<AsyncIterable<readonly unknown[]> | unknown>;
 
+  /**
+   * POST a streamed /chat/completions and hand each SSE `data` object to `sink` as it is parsed, synchronously
+   * (true: stop reading); resolves at the end of the stream. Optional: a transport without it is read through
+   * {@link create}'s batches.
+   */
+  feed?(
+    body: Record<string, unknown>,
+    sink: (value: unknown) => boolean,
+    signal: AbortSignal | undefined,
+    timeoutMs?: number,
+  ): Promise<void>;
+
   /** GET /models: the first model id (servers that serve one model). */
   firstModel(signal: AbortSignal | undefined): Promise<string | undefined>;
   /** Turn anything the transport threw into a ProviderError. */

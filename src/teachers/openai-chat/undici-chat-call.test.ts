@@ -126,4 +126,98 @@ describe('chatCall (undici dispatch, SSE parsed as it arrives)', () => {
     expect(seen).toEqual([[{ n: 1 }]]);
     expect(error).toBeInstanceOf(SyntaxError);
   });
+
+  describe('with a sink (objects handed over as parsed; resolves at the end)', () => {
+    const into = (sink: (value: unknown) => boolean, signal?: AbortSignal) =>
+      chatCall({
+        dispatcher: agent,
+        origin,
+        path: '/v1/chat/completions',
+        headers: {},
+        body: '{}',
+        stream: true,
+        signal,
+        sink,
+      });
+
+    /** A sink that keeps what it is given in `seen` and answers `stop`. */
+    const taking =
+      (seen: unknown[], stop: boolean) =>
+      (value: unknown): boolean => {
+        seen.push(value);
+        return stop;
+      };
+
+    it('takes every object up to [DONE] in order, across reads, and resolves once the stream is over', async () => {
+      respond = (res) => {
+        sse(res);
+        res.write('data: {"n":1}\n\ndata: {"n"');
+        setTimeout(() => res.end(':2}\n\ndata: [DONE]\n\ndata: {"after":true}\n\n'), 5);
+      };
+      const seen: unknown[] = [];
+      await expect(into(taking(seen, false))).resolves.toBeUndefined();
+      expect(seen).toEqual([{ n: 1 }, { n: 2 }]);
+    });
+
+    it('a sink that returns true stops reading and closes the request; the next call still works', async () => {
+      closedResponses = 0;
+      respond = (res) => {
+        sse(res);
+        res.write('data: {"n":1}\n\ndata: {"n":2}\n\n'); // and never ends
+      };
+      const seen: unknown[] = [];
+      await into(taking(seen, true));
+      expect(seen).toEqual([{ n: 1 }]);
+      await expect.poll(() => closedResponses).toBe(1);
+      respond = (res) => {
+        sse(res);
+        res.end('data: {"n":3}\n\n');
+      };
+      const next: unknown[] = [];
+      await into(taking(next, false));
+      expect(next).toEqual([{ n: 3 }]);
+    });
+
+    it('a sink that throws fails the call with its error; an error object or bad JSON fails it after the good ones', async () => {
+      respond = (res) => {
+        sse(res);
+        res.end('data: {"n":1}\n\ndata: {"n":2}\n\n');
+      };
+      await expect(
+        into(() => {
+          throw new ProviderError('malformed', 'bad chunk');
+        }),
+      ).rejects.toMatchObject({ kind: 'malformed', message: 'bad chunk' });
+      for (const bad of ['data: {"error":{"message":"overloaded"}}', 'data: {oops']) {
+        respond = (res) => {
+          sse(res);
+          res.end(`data: {"n":1}\n\n${bad}\n\ndata: {"n":9}\n\n`);
+        };
+        const seen: unknown[] = [];
+        const error = await into(taking(seen, false)).catch((e: unknown) => e);
+        expect(seen).toEqual([{ n: 1 }]);
+        if (bad.includes('error')) expect(error).toMatchObject({ kind: 'server' });
+        else expect(error).toBeInstanceOf(SyntaxError);
+      }
+    });
+
+    it('rejects with the ProviderError of an error status, and with the reason of an abort mid-stream', async () => {
+      respond = (res) => {
+        res.writeHead(503, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { message: 'warming up' } }));
+      };
+      await expect(into(() => false)).rejects.toMatchObject({ kind: 'server', status: 503 });
+      respond = (res) => {
+        sse(res);
+        res.write('data: {"n":1}\n\n');
+      };
+      const controller = new AbortController();
+      const done = into((v) => {
+        expect(v).toEqual({ n: 1 });
+        setImmediate(() => controller.abort(new DOMException('Request timed out', 'TimeoutError')));
+        return false;
+      }, controller.signal);
+      await expect(done).rejects.toMatchObject({ name: 'TimeoutError' });
+    });
+  });
 });

@@ -19,12 +19,22 @@ export interface ChatCall {
   signal: AbortSignal | undefined;
   /** Abort after this many ms with a `timeout` ProviderError. Defaults to no limit. */
   timeoutMs?: number;
+  /**
+   * For a streamed reply: take each SSE `data` object as it is parsed, synchronously, instead of a BatchStream
+   * (return true to stop reading; a throw fails the call with that error). The call then resolves when the stream
+   * ends. Defaults to none.
+   */
+  sink?: (value: unknown) => boolean;
 }
 
-function plainHeaders(headers: Dispatcher.ResponseData['headers']): Record<string, string> {
+/** undici's raw response headers (name, value, name, value, …) as lower-case names; repeated ones joined. */
+function plainHeaders(raw: readonly Buffer[]): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers))
-    if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!.toString('latin1').toLowerCase();
+    const value = raw[i + 1]!.toString('latin1');
+    out[name] = name in out ? `${out[name]}, ${value}` : value;
+  }
   return out;
 }
 
@@ -44,12 +54,18 @@ export function statusError(status: number, headers: Record<string, string>, tex
  * The state of one {@link chatCall}: the undici handler and the promise's settlement. A class, not closures: a
  * module run through tsx names every `const f = () => …` with a `defineProperty` call each time it is created,
  * which cost ~8 µs per request here (bench/generate).
+ *
+ * It implements the handler methods undici's HTTP/1.1 client calls itself (`onConnect`, `onHeaders`, `onData`,
+ * `onComplete`, `onError`; typed deprecated since undici 7): a handler of the newer controller API is adapted to
+ * them per request by undici's UnwrapHandler (a controller object, every header parsed into an object), which
+ * measured ~20 µs a request more on a local server (bench/generate). Headers are parsed only for an error status.
+ * The handler tests in undici-chat-call.test.ts pin this behaviour for an undici upgrade.
  */
 class ChatCallHandler implements Dispatcher.DispatchHandler {
-  private controller: Dispatcher.DispatchController | undefined;
+  private abortRequest: ((reason?: Error) => void) | undefined;
   private abortReason: Error | undefined;
   private status = 0;
-  private headers: Dispatcher.ResponseData['headers'] = {};
+  private rawHeaders: Buffer[] = [];
   private text = '';
   private settled = false;
   private stream: BatchStream<unknown[]> | undefined;
@@ -76,13 +92,22 @@ class ChatCallHandler implements Dispatcher.DispatchHandler {
   }
 
   private abort(reason: Error): void {
+    const first = this.abortReason === undefined;
     this.abortReason ??= reason;
-    this.controller?.abort(reason);
+    if (first) this.abortRequest?.(reason);
   }
 
   private cleanup(): void {
     this.stopWaiting?.();
     if (this.timer) clearTimeout(this.timer);
+  }
+
+  /** A sink call's stream is over (its end, `[DONE]`, or the sink stopped): resolve once. */
+  private settleSink(): void {
+    this.cleanup();
+    if (this.settled) return;
+    this.settled = true;
+    this.resolve(undefined);
   }
 
   private fail(error: unknown): void {
@@ -100,11 +125,16 @@ class ChatCallHandler implements Dispatcher.DispatchHandler {
     this.abort(error instanceof Error ? error : new Error(String(error)));
   }
 
+  /** True while the reply is still read: not done, not failed, its reader (stream or sink) still taking. */
+  private reading(): boolean {
+    return !this.done && (this.stream ? !this.stream.closed : !this.settled);
+  }
+
   private onSseText(chunk: string): void {
     const { datas } = this;
-    const stream = this.stream!;
     this.sse!.push(chunk, datas);
     if (datas.length === 0) return;
+    const sink = this.call.sink;
     const batch: unknown[] = [];
     for (let i = 0; i < datas.length; i++) {
       const data = datas[i]!;
@@ -117,16 +147,13 @@ class ChatCallHandler implements Dispatcher.DispatchHandler {
       try {
         value = JSON.parse(data);
       } catch (error) {
-        datas.length = 0;
-        if (batch.length > 0) stream.push(batch); // what came before still reaches the reader
-        this.stop(error);
+        this.failRead(batch, error);
         return;
       }
       const err = (value as { error?: { message?: string } } | null)?.error;
       if (err) {
-        datas.length = 0;
-        if (batch.length > 0) stream.push(batch);
-        this.stop(
+        this.failRead(
+          batch,
           new ProviderError(
             'server',
             `Provider error in stream: ${err.message ?? JSON.stringify(err)}`.slice(0, 500),
@@ -134,30 +161,52 @@ class ChatCallHandler implements Dispatcher.DispatchHandler {
         );
         return;
       }
-      batch.push(value);
+      if (!sink) {
+        batch.push(value);
+        continue;
+      }
+      let stop: boolean;
+      try {
+        stop = sink(value);
+      } catch (error) {
+        this.failRead(batch, error);
+        return;
+      }
+      if (stop) {
+        datas.length = 0;
+        this.settleSink();
+        this.abort(new Error('The reader stopped before the end of the stream'));
+        return;
+      }
     }
     datas.length = 0;
-    if (batch.length > 0) stream.push(batch);
-    if (this.done) {
+    if (batch.length > 0) this.stream!.push(batch);
+    if (!this.done) return;
+    if (sink) this.settleSink();
+    else {
       this.cleanup();
-      stream.end();
+      this.stream!.end();
     }
   }
 
-  onRequestStart(c: Dispatcher.DispatchController): void {
-    this.controller = c;
-    if (this.abortReason) c.abort(this.abortReason);
+  /** Reading failed with `error`: what came before still reaches a stream's reader, then the error. */
+  private failRead(batch: unknown[], error: unknown): void {
+    this.datas.length = 0;
+    if (batch.length > 0) this.stream!.push(batch);
+    this.stop(error);
   }
 
-  onResponseStart(
-    _c: Dispatcher.DispatchController,
-    statusCode: number,
-    responseHeaders: Dispatcher.ResponseData['headers'],
-  ): void {
+  onConnect(abort: (reason?: Error) => void): void {
+    this.abortRequest = abort;
+    if (this.abortReason) abort(this.abortReason);
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
     this.status = statusCode;
-    this.headers = responseHeaders;
+    this.rawHeaders = rawHeaders;
     if (statusCode < 400 && this.call.stream) {
       this.sse = new SseDataReader();
+      if (this.call.sink) return true; // the call resolves at the end of the stream
       this.stream = new BatchStream<unknown[]>(() => {
         this.cleanup();
         this.abort(new Error('The reader stopped before the end of the stream'));
@@ -165,19 +214,24 @@ class ChatCallHandler implements Dispatcher.DispatchHandler {
       this.settled = true;
       this.resolve(this.stream);
     }
+    return true;
   }
 
-  onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
+  onData(chunk: Buffer): boolean {
     if (this.sse) {
-      if (!this.done && !this.stream!.closed) this.onSseText(this.decoder.write(chunk));
+      if (this.reading()) this.onSseText(this.decoder.write(chunk));
     } else this.text += this.decoder.write(chunk);
+    return true;
   }
 
-  onResponseEnd(): void {
+  onComplete(): void {
     if (this.sse) {
-      if (!this.done && !this.stream!.closed) this.onSseText(this.decoder.end());
-      this.cleanup();
-      this.stream!.end();
+      if (this.reading()) this.onSseText(this.decoder.end());
+      if (this.call.sink) this.settleSink();
+      else {
+        this.cleanup();
+        this.stream!.end();
+      }
       return;
     }
     this.text += this.decoder.end();
@@ -185,7 +239,7 @@ class ChatCallHandler implements Dispatcher.DispatchHandler {
     if (this.settled) return;
     this.settled = true;
     if (this.status >= 400) {
-      this.reject(statusError(this.status, plainHeaders(this.headers), this.text));
+      this.reject(statusError(this.status, plainHeaders(this.rawHeaders), this.text));
       return;
     }
     try {
@@ -195,7 +249,7 @@ class ChatCallHandler implements Dispatcher.DispatchHandler {
     }
   }
 
-  onResponseError(_c: Dispatcher.DispatchController, error: Error): void {
+  onError(error: Error): void {
     this.fail(error);
   }
 }
@@ -207,7 +261,9 @@ class ChatCallHandler implements Dispatcher.DispatchHandler {
  * connection is reused); an `error` object in the stream fails it after the batches before it. A JSON reply
  * resolves to the parsed body; an error status rejects with its ProviderError; aborting `signal` aborts the request
  * (the promise or the stream rejects with the signal's reason), and so does `timeoutMs` (with a `timeout`
- * ProviderError). Per request this costs a timer and a Set entry on the signal, never an AbortController.
+ * ProviderError). Per request this costs a timer and a Set entry on the signal, never an AbortController. With a
+ * `sink`, a streamed reply's objects go to it as they are parsed and the promise resolves at the end of the stream
+ * (no BatchStream, no async step per read: the generate engine's path).
  */
 export function chatCall(call: ChatCall): Promise<BatchStream<unknown[]> | unknown> {
   const { signal } = call;

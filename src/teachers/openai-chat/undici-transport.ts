@@ -2,7 +2,7 @@ import { Agent, type Dispatcher, request } from 'undici';
 import { ProviderError } from '../../core/errors/provider-error.ts';
 import { abortError, toProviderError } from '../provider-errors.ts';
 import type { ChatTransport, TransportOptions } from './transport.ts';
-import { chatCall, statusError } from './undici-chat-call.ts';
+import { type ChatCall, chatCall, statusError } from './undici-chat-call.ts';
 
 /** One keep-alive connection pool per process for local OpenAI-compatible servers. */
 let sharedAgent: Agent | undefined;
@@ -41,11 +41,31 @@ export class UndiciTransport implements ChatTransport {
     signal: AbortSignal | undefined,
     timeoutMs?: number,
   ): Promise<unknown> {
+    return this.call(body, stream, signal, timeoutMs, undefined);
+  }
+
+  /** A streamed reply's objects straight into `sink` as they are parsed (the generate engine's path). */
+  feed(
+    body: Record<string, unknown>,
+    sink: (value: unknown) => boolean,
+    signal: AbortSignal | undefined,
+    timeoutMs?: number,
+  ): Promise<void> {
+    return this.call(body, true, signal, timeoutMs, sink) as Promise<void>;
+  }
+
+  private call(
+    body: Record<string, unknown>,
+    stream: boolean,
+    signal: AbortSignal | undefined,
+    timeoutMs: number | undefined,
+    sink: ((value: unknown) => boolean) | undefined,
+  ): Promise<unknown> {
     if (!this.target) {
       const chat = new URL(`${this.options.baseUrl}/chat/completions${this.query}`);
       this.target = { origin: chat.origin, path: `${chat.pathname}${chat.search}` };
     }
-    return chatCall({
+    const call: ChatCall = {
       dispatcher: agent(),
       origin: this.target.origin,
       path: this.target.path,
@@ -53,8 +73,10 @@ export class UndiciTransport implements ChatTransport {
       body: JSON.stringify(body),
       stream,
       signal,
-      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-    });
+    };
+    if (timeoutMs !== undefined) call.timeoutMs = timeoutMs;
+    if (sink) call.sink = sink;
+    return chatCall(call);
   }
 
   async firstModel(signal: AbortSignal | undefined): Promise<string | undefined> {
