@@ -1,30 +1,66 @@
-const waiting = new WeakMap<AbortSignal, Set<() => void>>();
+/**
+ * What waits on a signal through {@link listenAbort}: told once, with the signal's reason, when it aborts. The two
+ * link fields belong to the registry (a listener waits on one signal at a time).
+ */
+export interface AbortListener {
+  onSignalAbort(reason: unknown): void;
+  abortPrev: AbortListener | undefined;
+  abortNext: AbortListener | undefined;
+}
+
+/** The listeners waiting on one signal: a doubly linked list through the listeners themselves. */
+interface Waiting {
+  first: AbortListener | undefined;
+}
+
+const waiting = new WeakMap<AbortSignal, Waiting>();
 
 /**
- * Call `fn` once when `signal` aborts; returns the function that stops waiting. However many calls wait on one
- * signal, it holds one `abort` listener: a long-lived run signal shared by thousands of requests costs each a Set
- * entry, not an EventTarget listener (adding and removing those is a real share of a fast request's cost).
- * The caller checks `signal.aborted` first: an already aborted signal never calls `fn`.
+ * Tell `listener` once when `signal` aborts, until {@link unlistenAbort}. However many listeners wait on one
+ * signal, it holds one `abort` listener, and a listener costs two pointer writes, no allocation: a long-lived run
+ * signal is shared by thousands of fast requests, and both an EventTarget listener and a Set entry (add + delete)
+ * per request were a real share of a request's cost on a local server (bench/generate).
+ * The caller checks `signal.aborted` first: an already aborted signal never calls the listener.
  */
-export function onAbort(signal: AbortSignal, fn: () => void): () => void {
-  let set = waiting.get(signal);
-  if (!set) {
-    const fns = new Set<() => void>();
-    set = fns;
-    waiting.set(signal, fns);
+export function listenAbort(signal: AbortSignal, listener: AbortListener): void {
+  let list = waiting.get(signal);
+  if (!list) {
+    const created: Waiting = { first: undefined };
+    list = created;
+    waiting.set(signal, created);
     signal.addEventListener(
       'abort',
       () => {
         waiting.delete(signal);
-        for (const f of fns) f();
-        fns.clear();
+        let next = created.first;
+        created.first = undefined;
+        while (next) {
+          const l = next;
+          next = l.abortNext;
+          l.abortPrev = undefined;
+          l.abortNext = undefined;
+          l.onSignalAbort(signal.reason);
+        }
       },
       { once: true },
     );
   }
-  const fns = set;
-  fns.add(fn);
-  return () => {
-    fns.delete(fn);
-  };
+  const first = list.first;
+  listener.abortPrev = undefined;
+  listener.abortNext = first;
+  if (first) first.abortPrev = listener;
+  list.first = listener;
+}
+
+/** Stop telling `listener` about `signal` (harmless when it is not waiting). */
+export function unlistenAbort(signal: AbortSignal, listener: AbortListener): void {
+  const list = waiting.get(signal);
+  if (!list) return;
+  const { abortPrev: prev, abortNext: next } = listener;
+  if (prev) prev.abortNext = next;
+  else if (list.first === listener) list.first = next;
+  else return; // not waiting
+  if (next) next.abortPrev = prev;
+  listener.abortPrev = undefined;
+  listener.abortNext = undefined;
 }

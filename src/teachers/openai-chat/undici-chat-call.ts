@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { onAbort } from '../../core/abort-listeners.ts';
+import { type AbortListener, listenAbort, unlistenAbort } from '../../core/abort-listeners.ts';
 import { ProviderError } from '../../core/errors/provider-error.ts';
 import { httpError } from '../provider-errors.ts';
 import { BatchStream } from './batch-stream.ts';
@@ -61,7 +61,9 @@ export function statusError(status: number, headers: Record<string, string>, tex
  * measured ~20 µs a request more on a local server (bench/generate). Headers are parsed only for an error status.
  * The handler tests in undici-chat-call.test.ts pin this behaviour for an undici upgrade.
  */
-class ChatCallHandler implements Dispatcher.DispatchHandler {
+class ChatCallHandler implements Dispatcher.DispatchHandler, AbortListener {
+  abortPrev: AbortListener | undefined = undefined;
+  abortNext: AbortListener | undefined = undefined;
   private abortRequest: ((reason?: Error) => void) | undefined;
   private abortReason: Error | undefined;
   private status = 0;
@@ -73,7 +75,6 @@ class ChatCallHandler implements Dispatcher.DispatchHandler {
   private done = false;
   private readonly decoder = new Utf8Chunks();
   private readonly datas: string[] = [];
-  private readonly stopWaiting: (() => void) | undefined;
   private readonly timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -81,10 +82,7 @@ class ChatCallHandler implements Dispatcher.DispatchHandler {
     private readonly resolve: (value: unknown) => void,
     private readonly reject: (error: unknown) => void,
   ) {
-    const { signal } = call;
-    this.stopWaiting = signal
-      ? onAbort(signal, () => this.stop((signal.reason as Error | undefined) ?? new Error('aborted')))
-      : undefined;
+    if (call.signal) listenAbort(call.signal, this);
     this.timer =
       call.timeoutMs !== undefined
         ? setTimeout(() => this.stop(new ProviderError('timeout', 'The request timed out')), call.timeoutMs)
@@ -98,8 +96,12 @@ class ChatCallHandler implements Dispatcher.DispatchHandler {
   }
 
   private cleanup(): void {
-    this.stopWaiting?.();
+    if (this.call.signal) unlistenAbort(this.call.signal, this);
     if (this.timer) clearTimeout(this.timer);
+  }
+
+  onSignalAbort(reason: unknown): void {
+    this.stop((reason as Error | undefined) ?? new Error('aborted'));
   }
 
   /** A sink call's stream is over (its end, `[DONE]`, or the sink stopped): resolve once. */
