@@ -17,12 +17,6 @@ export async function dispatchProblems(
   problems: AsyncIterable<Problem>,
 ): Promise<DispatchStop> {
   const { inflight, signal, cost, stats } = session;
-  // Wake the dispatcher when any job ends (cheaper than Promise.race over every in-flight job).
-  let wake: (() => void) | undefined;
-  const waitAny = () =>
-    new Promise<void>((resolve) => {
-      wake = resolve;
-    });
   for await (const problem of problems) {
     for (let idx = 0; idx < session.settings.samples; idx++) {
       const key = sampleKey(session.run.id, problem.id, idx);
@@ -31,12 +25,12 @@ export async function dispatchProblems(
         continue;
       }
       if (signal?.aborted) return undefined;
-      while (inflight.size >= session.concurrency.limit) await waitAny();
+      while (inflight.size >= session.concurrency.limit) await inflight.nextEnd();
       const estIn = estimateTokens(problem.prompt);
       const worst = cost.worstCase(estIn, session.settings.maxTokens);
       while (!cost.canAfford(worst)) {
         if (inflight.size === 0) return 'max-cost';
-        await waitAny();
+        await inflight.nextEnd();
       }
       // Most runs have no limit to wait for: take the budget without a promise when it is there.
       if (signal?.aborted) return undefined;
@@ -48,21 +42,9 @@ export async function dispatchProblems(
         }
       }
       cost.reserve(worst);
-      const job: Promise<void> = requestSample(session, {
-        problem,
-        sampleIdx: idx,
-        key,
-        estIn,
-        reserved: worst,
-      }).finally(() => {
-        inflight.delete(job);
-        const w = wake;
-        wake = undefined;
-        w?.();
-      });
-      inflight.add(job);
+      inflight.add(requestSample(session, { problem, sampleIdx: idx, key, estIn, reserved: worst }));
     }
   }
-  await Promise.all(inflight);
+  await inflight.all();
   return undefined;
 }

@@ -6,6 +6,7 @@ import type { Teacher } from '../teachers/teacher.ts';
 import { CostMeter } from './cost-meter.ts';
 import type { FailedKind } from './failure-hints.ts';
 import type { GenerationSettings } from './generation-settings.ts';
+import { InFlight } from './in-flight.ts';
 import type { GenerationProgress, RunGenerationOptions } from './options.ts';
 import { SampleWriter } from './sample-writer.ts';
 
@@ -43,7 +44,7 @@ export class GenerationSession {
   readonly limiter: RateLimiter;
   readonly concurrency: AdaptiveConcurrency;
   readonly stats: SessionStats;
-  readonly inflight = new Set<Promise<void>>();
+  readonly inflight = new InFlight();
   readonly writer: SampleWriter;
   /** Running estimate of output tokens per reply (for rate limiting). */
   expectedOut: number;

@@ -26,7 +26,7 @@ async function withTimers<T>(session: GenerationSession, work: () => Promise<T>)
   try {
     return await work();
   } finally {
-    await Promise.allSettled(session.inflight);
+    await session.inflight.idle();
     clearInterval(heartbeat);
     if (ticker) clearInterval(ticker);
     session.writer.flush();
