@@ -11,7 +11,10 @@
  * teacher alone (a loop of `teacher.generate` at the same concurrency: HTTP, SSE parsing, chunk checks, fold) and
  * the engine around an instant in-process teacher (dispatch, provenance, hashes, the SQLite writes). Engine rows
  * include closing the store (its final WAL checkpoint) and indexing the run for search.
- * Run: npx tsx bench/generate.ts [N]
+ * Rounds alternate the rows (ROUNDS, default 5); each row prints its best round and the median, and each ratio is
+ * the median over rounds of that round's pair (the engine and the bare loop measured seconds apart), which holds
+ * up better on a shared machine than a ratio of bests.
+ * Run: npx tsx bench/generate.ts [N] [ROUNDS]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -27,6 +30,7 @@ import { createPool } from '../src/teachers/pool/create-pool.ts';
 import type { Teacher } from '../src/teachers/teacher.ts';
 
 const N = Number(process.argv[2] ?? 4000);
+const ROUNDS = Number(process.argv[3] ?? 5);
 const CONCURRENCY = 64;
 
 const SERVER = `
@@ -230,7 +234,7 @@ try {
   const engVerify: Rate[] = [];
   const pool: Rate[] = [];
   await engine(poolUrls, 2000);
-  for (let round = 0; round < 3; round++) {
+  for (let round = 0; round < ROUNDS; round++) {
     bare.push(await bareLoop(url, N));
     eng.push(await engine(url, N));
     engVerify.push(await engine(url, N, true));
@@ -239,9 +243,14 @@ try {
     instant.push(await engine(url, N, false, true));
   }
   const best = (xs: Rate[], k: keyof Rate) => Math.max(...xs.map((x) => x[k]));
+  const median = (xs: number[]) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  };
   const line = (label: string, xs: Rate[], extra = '') =>
     console.log(
-      `${label.padEnd(26)}: ${best(xs, 'wall').toFixed(0)} req/s${extra} (rounds: ${xs.map((x) => x.wall.toFixed(0)).join(', ')}); ${best(xs, 'cpu').toFixed(0)} req per client CPU-second`,
+      `${label.padEnd(26)}: ${best(xs, 'wall').toFixed(0)} req/s${extra} best, ${median(xs.map((x) => x.wall)).toFixed(0)} median (rounds: ${xs.map((x) => x.wall.toFixed(0)).join(', ')}); ${best(xs, 'cpu').toFixed(0)} best, ${median(xs.map((x) => x.cpu)).toFixed(0)} median req per client CPU-second`,
     );
   line('bare undici loop', bare);
   line('distill engine', eng);
@@ -249,13 +258,14 @@ try {
   line('pool of 3 servers', pool, ' aggregate');
   line('teacher alone (no engine)', alone);
   line('engine, instant teacher', instant);
-  const us = (xs: Rate[]) => (1e6 / best(xs, 'cpu')).toFixed(0);
+  const us = (xs: Rate[]) => (1e6 / median(xs.map((x) => x.cpu))).toFixed(0);
   console.log(
-    `client CPU per request (best round): bare ${us(bare)} µs, engine ${us(eng)} µs = teacher alone ${us(alone)} µs + engine with an instant teacher ${us(instant)} µs (roughly; they share caches and GC)`,
+    `client CPU per request (medians): bare ${us(bare)} µs, engine ${us(eng)} µs = teacher alone ${us(alone)} µs + engine with an instant teacher ${us(instant)} µs (roughly; they share caches and GC)`,
   );
-  const ratio = (xs: Rate[], k: keyof Rate) => (best(xs, k) / best(bare, k)).toFixed(2);
+  /** The median over rounds of a row's rate over the bare loop's in the same round. */
+  const ratio = (xs: Rate[], k: keyof Rate) => median(xs.map((x, i) => x[k] / bare[i]![k])).toFixed(2);
   console.log(
-    `ratio engine/bare: ${ratio(eng, 'wall')} wall-clock, ${ratio(eng, 'cpu')} per client CPU-second (target ≥ 0.8); with verdicts at generation time: ${ratio(engVerify, 'wall')} / ${ratio(engVerify, 'cpu')}; pool of 3/bare: ${ratio(pool, 'wall')} / ${ratio(pool, 'cpu')} — ${N} requests, concurrency ${CONCURRENCY}, all measured in this run (load average ${loadavg()[0]!.toFixed(1)})`,
+    `ratio engine/bare (median of ${ROUNDS} paired rounds): ${ratio(eng, 'wall')} wall-clock, ${ratio(eng, 'cpu')} per client CPU-second (target ≥ 0.8); with verdicts at generation time: ${ratio(engVerify, 'wall')} / ${ratio(engVerify, 'cpu')}; pool of 3/bare: ${ratio(pool, 'wall')} / ${ratio(pool, 'cpu')} — ${N} requests, concurrency ${CONCURRENCY}, all measured in this run (load average ${loadavg()[0]!.toFixed(1)})`,
   );
 } finally {
   child.kill();
