@@ -159,6 +159,18 @@ describe('chatCall (undici dispatch, SSE parsed as it arrives)', () => {
       expect(seen).toEqual([{ n: 1 }, { n: 2 }]);
     });
 
+    it('an informational 103 before the reply is skipped (the stream and a sink read the final response)', async () => {
+      respond = (res) => {
+        res.writeEarlyHints({ link: '</style.css>; rel=preload; as=style' });
+        sse(res);
+        res.end('data: {"n":1}\n\ndata: [DONE]\n\n');
+      };
+      const seen: unknown[] = [];
+      await into(taking(seen, false));
+      expect(seen).toEqual([{ n: 1 }]);
+      expect(await all((await call()) as BatchStream<unknown[]>)).toEqual([[{ n: 1 }]]);
+    });
+
     it('a sink that returns true stops reading and closes the request; the next call still works', async () => {
       closedResponses = 0;
       respond = (res) => {

@@ -204,6 +204,7 @@ class ChatCallHandler implements Dispatcher.DispatchHandler, AbortListener {
   }
 
   onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
+    if (statusCode < 200) return true; // informational (103 Early Hints): the final status follows
     this.status = statusCode;
     this.rawHeaders = rawHeaders;
     if (statusCode < 400 && this.call.stream) {
