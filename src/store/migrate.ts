@@ -92,6 +92,38 @@ export function assertNotNewer(state: SchemaState, migrations: Migration[], path
   }
 }
 
+/**
+ * A migration whose first line is this runs with foreign keys off (a table rebuild: dropping the old table must not
+ * cascade into the tables that reference it); every foreign key is checked before it commits.
+ */
+const FOREIGN_KEYS_OFF = /^-- distill: foreign keys off\s*$/m;
+
+/** Fail (rolling the migration back) when any foreign key of the store is broken. */
+function assertForeignKeys(db: Database.Database, migration: Migration): void {
+  const broken = db.pragma('foreign_key_check') as Array<{ table: string; parent: string }>;
+  if (broken.length === 0) return;
+  const first = broken[0]!;
+  throw new StoreError(
+    `Migration ${migration.name} would leave ${broken.length} broken foreign key(s) (first: ${first.table} -> ${first.parent})`,
+    { hint: 'the store was left unchanged by this migration; fix the SQL file and retry' },
+  );
+}
+
+/**
+ * Run `apply` (one migration's transaction) with foreign keys off when `off`. SQLite ignores
+ * `PRAGMA foreign_keys` inside a transaction, so it is switched around it, and restored however it ends.
+ */
+function withForeignKeys<T>(db: Database.Database, off: boolean, apply: () => T): T {
+  if (!off) return apply();
+  const before = db.pragma('foreign_keys', { simple: true }) as number;
+  db.pragma('foreign_keys = OFF');
+  try {
+    return apply();
+  } finally {
+    db.pragma(`foreign_keys = ${before ? 'ON' : 'OFF'}`);
+  }
+}
+
 /** Apply every migration not yet recorded, each in its own IMMEDIATE transaction. Returns the versions applied. */
 export function applyMigrations(db: Database.Database, migrations: Migration[]): number[] {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -99,6 +131,7 @@ export function applyMigrations(db: Database.Database, migrations: Migration[]):
   ) STRICT`);
   const done: number[] = [];
   for (const migration of migrations) {
+    const foreignKeysOff = FOREIGN_KEYS_OFF.test(migration.sql.split('\n', 1)[0] ?? '');
     const apply = db.transaction(() => {
       // Re-check inside the write lock: another process may have applied it meanwhile.
       const exists = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').get(migration.version);
@@ -111,6 +144,7 @@ export function applyMigrations(db: Database.Database, migrations: Migration[]):
           hint: 'the store was left unchanged by this migration; fix the SQL file and retry',
         });
       }
+      if (foreignKeysOff) assertForeignKeys(db, migration);
       db.prepare('INSERT INTO schema_migrations (version, name, sha256, applied_at) VALUES (?, ?, ?, ?)').run(
         migration.version,
         migration.name,
@@ -121,7 +155,7 @@ export function applyMigrations(db: Database.Database, migrations: Migration[]):
       if (migration.version > current) db.pragma(`user_version = ${migration.version}`);
       return true;
     });
-    if (apply.immediate()) done.push(migration.version);
+    if (withForeignKeys(db, foreignKeysOff, () => apply.immediate())) done.push(migration.version);
   }
   return done;
 }

@@ -121,22 +121,22 @@ describe('samples', () => {
   it('writes batches of any size in multi-row pieces: every row once, duplicates skipped, all searchable', () => {
     const run = store.createRun({ name: 'pieces', kind: 'generate' });
     const make = (i: number) => makeSample({ runId: run.id, problemId: `q${i}` });
-    // 127 = 64 + 32 + 16 + 8 + 4 + 2 + 1: every piece size once; a key twice in one batch is one row.
-    const first = Array.from({ length: 127 }, (_, i) => make(i));
-    expect(store.insertSamples([...first, make(5)], { trusted: true })).toBe(127);
-    // Half already stored, half new, in one batch of an odd size.
-    const second = Array.from({ length: 77 }, (_, i) => make(100 + i));
+    // 1023 = 512 + 256 + ... + 2 + 1: every piece size once; a key twice in one batch is one row.
+    const first = Array.from({ length: 1023 }, (_, i) => make(i));
+    expect(store.insertSamples([...first, make(5)], { trusted: true })).toBe(1023);
+    // Some already stored, the rest new, in one batch of an odd size.
+    const second = Array.from({ length: 77 }, (_, i) => make(996 + i));
     expect(store.insertSamples(second, { trusted: true })).toBe(50);
-    expect(store.countSamples(run.id)).toBe(177);
+    expect(store.countSamples(run.id)).toBe(1073);
     const keys = [...store.iterateSamples(run.id)].map((x) => x.problem.id);
-    expect(new Set(keys).size).toBe(177);
+    expect(new Set(keys).size).toBe(1073);
     expect(keys.slice(0, 3)).toEqual(['q0', 'q1', 'q2']); // insertion order kept
     // The full-text index followed every row (its trigger), and is consistent.
     const hits = store.db
       .prepare("SELECT count(*) FROM samples_fts WHERE samples_fts MATCH 'think'")
       .pluck()
       .get();
-    expect(hits).toBe(177);
+    expect(hits).toBe(1073);
     store.db.prepare("INSERT INTO samples_fts (samples_fts, rank) VALUES ('integrity-check', 0)").run();
   });
 
