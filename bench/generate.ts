@@ -11,7 +11,7 @@
  * teacher alone (a loop of `teacher.generate` at the same concurrency: HTTP, SSE parsing, chunk checks, fold) and
  * the engine around an instant in-process teacher (dispatch, provenance, hashes, the SQLite writes). Engine rows
  * include closing the store (its final WAL checkpoint) and indexing the run for search.
- * Rounds alternate the rows (ROUNDS, default 5); each row prints its best round and the median, and each ratio is
+ * Rounds alternate the rows (ROUNDS, default 7); each row prints its best round and the median, and each ratio is
  * the median over rounds of that round's pair (the engine and the bare loop measured seconds apart), which holds
  * up better on a shared machine than a ratio of bests.
  * Run: npx tsx bench/generate.ts [N] [ROUNDS]
@@ -30,7 +30,7 @@ import { createPool } from '../src/teachers/pool/create-pool.ts';
 import type { Teacher } from '../src/teachers/teacher.ts';
 
 const N = Number(process.argv[2] ?? 4000);
-const ROUNDS = Number(process.argv[3] ?? 5);
+const ROUNDS = Number(process.argv[3] ?? 7);
 const CONCURRENCY = 64;
 
 const SERVER = `
