@@ -31,7 +31,8 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-const call = (signal?: AbortSignal) =>
+/** A streamed call to the test server: read as a BatchStream, or handed to `sink` when one is given. */
+const call = (signal?: AbortSignal, sink?: (value: unknown) => boolean) =>
   chatCall({
     dispatcher: agent,
     origin,
@@ -40,6 +41,7 @@ const call = (signal?: AbortSignal) =>
     body: '{}',
     stream: true,
     signal,
+    ...(sink ? { sink } : {}),
   });
 
 const sse = (res: ServerResponse) => res.writeHead(200, { 'content-type': 'text/event-stream' });
@@ -128,17 +130,7 @@ describe('chatCall (undici dispatch, SSE parsed as it arrives)', () => {
   });
 
   describe('with a sink (objects handed over as parsed; resolves at the end)', () => {
-    const into = (sink: (value: unknown) => boolean, signal?: AbortSignal) =>
-      chatCall({
-        dispatcher: agent,
-        origin,
-        path: '/v1/chat/completions',
-        headers: {},
-        body: '{}',
-        stream: true,
-        signal,
-        sink,
-      });
+    const into = (sink: (value: unknown) => boolean, signal?: AbortSignal) => call(signal, sink);
 
     /** A sink that keeps what it is given in `seen` and answers `stop`. */
     const taking =
