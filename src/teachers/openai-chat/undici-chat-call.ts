@@ -33,7 +33,7 @@ function plainHeaders(raw: readonly Buffer[]): Record<string, string> {
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i]!.toString('latin1').toLowerCase();
     const value = raw[i + 1]!.toString('latin1');
-    out[name] = name in out ? `${out[name]}, ${value}` : value;
+    out[name] = Object.hasOwn(out, name) ? `${out[name]}, ${value}` : value;
   }
   return out;
 }
@@ -264,9 +264,9 @@ class ChatCallHandler implements Dispatcher.DispatchHandler, AbortListener {
  * connection is reused); an `error` object in the stream fails it after the batches before it. A JSON reply
  * resolves to the parsed body; an error status rejects with its ProviderError; aborting `signal` aborts the request
  * (the promise or the stream rejects with the signal's reason), and so does `timeoutMs` (with a `timeout`
- * ProviderError). Per request this costs a timer and a Set entry on the signal, never an AbortController. With a
- * `sink`, a streamed reply's objects go to it as they are parsed and the promise resolves at the end of the stream
- * (no BatchStream, no async step per read: the generate engine's path).
+ * ProviderError). Per request this costs a timer and a link in the signal's listener list, never an
+ * AbortController. With a `sink`, a streamed reply's objects go to it as they are parsed and the promise resolves at
+ * the end of the stream (no BatchStream, no async step per read: the generate engine's path).
  */
 export function chatCall(call: ChatCall): Promise<BatchStream<unknown[]> | unknown> {
   const { signal } = call;
