@@ -1,4 +1,5 @@
 import { InvalidInputError } from '../core/errors/invalid-input-error.ts';
+import { MAX_HTTP_THREADS } from '../teachers/threaded/http-threads.ts';
 
 /** The `--json` flag every command takes. */
 export const jsonArg = {
@@ -71,3 +72,22 @@ export function repeatedArg(rawArgs: readonly string[], name: string, parsed: un
   if (values.length === 0 && typeof parsed === 'string' && parsed !== '') values.push(parsed);
   return values.filter((v) => v !== '');
 }
+
+/** `--http-threads`: `auto` (the default) or an integer from 0 (the teacher's HTTP on the main thread) to 16. */
+export function httpThreadsArg(value: string | undefined): number | 'auto' {
+  if (value === undefined || value === '' || value === 'auto') return 'auto';
+  const n = intArg(value, 'http-threads', 0, 0);
+  if (n > MAX_HTTP_THREADS)
+    throw new InvalidInputError(
+      `--http-threads must be 'auto' or an integer from 0 to ${MAX_HTTP_THREADS}, got '${value}'`,
+    );
+  return n;
+}
+
+/** The `--http-threads` option of the commands that query a teacher (`generate`, `eval`). */
+export const httpThreadsOption = {
+  'http-threads': {
+    type: 'string',
+    description: `Worker threads for the teacher's HTTP (openai-compatible and other OpenAI-chat teachers on the undici transport; others stay on the main thread), 0 to ${MAX_HTTP_THREADS}. Defaults to auto: 1 for openai-compatible: teachers on a machine with 2+ cores, else 0`,
+  },
+} as const;

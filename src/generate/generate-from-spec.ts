@@ -35,6 +35,11 @@ export interface GenerateFromSpecOptions
   onStart?: (info: { teacher: Teacher; terms: TermsRecord; problemCount: number | undefined }) => void;
   /** Environment for keys and base URLs. Defaults to `process.env`. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Worker threads for the teacher's HTTP (`createTeacher`'s `httpThreads`; each pool member gets its own).
+   * Defaults to 0 (the CLI passes `auto`).
+   */
+  httpThreads?: number | 'auto';
 }
 
 export type GenerateFromSpecResult =
@@ -52,6 +57,8 @@ export async function generateFromSpec(options: GenerateFromSpecOptions): Promis
     ...(options.termsId ? { terms: options.termsId } : {}),
     ...(options.stream !== undefined ? { stream: options.stream } : {}),
     ...(options.dryRun ? { allowMissingKey: true } : {}),
+    // A dry run sends nothing: no worker is ever started for it.
+    ...(options.httpThreads !== undefined && !options.dryRun ? { httpThreads: options.httpThreads } : {}),
   };
   const spec = {
     uris: typeof options.teacherUri === 'string' ? [options.teacherUri] : [...options.teacherUri],
@@ -100,6 +107,7 @@ export async function generateFromSpec(options: GenerateFromSpecOptions): Promis
     stream: _s,
     onStart: _o,
     env: _e,
+    httpThreads: _h,
     ...rest
   } = options;
   const result = await runGeneration({

@@ -6,6 +6,7 @@ import { OpenAIChatTeacher } from './openai-chat/openai-chat-teacher.ts';
 import { lookupPrice } from './prices.ts';
 import type { Teacher, TeacherInfo } from './teacher.ts';
 import { resolveTerms } from './terms/resolve-terms.ts';
+import { resolveHttpThreads } from './threaded/http-threads.ts';
 import { type ProviderName, parseTeacherUri, redact } from './uri.ts';
 
 export interface CreateTeacherOptions extends ApiKeyOptions {
@@ -24,6 +25,13 @@ export interface CreateTeacherOptions extends ApiKeyOptions {
   transport?: 'openai' | 'undici';
   /** fetch for the HTTP clients. Defaults to the global fetch. */
   fetch?: typeof fetch;
+  /**
+   * Worker threads that run `generate` (HTTP, SSE parsing, trace fold) off the calling thread; 0 = in it. `auto` =
+   * 1 for `openai-compatible:` teachers when the machine has at least 2 cores, else 0. Only OpenAI-chat teachers on
+   * the undici transport without a custom `fetch` can run there; any other teacher stays in-process (silently).
+   * Defaults to 0.
+   */
+  httpThreads?: number | 'auto';
 }
 
 const API_PROVIDERS = new Set<ProviderName>(['deepseek', 'azure', 'openai', 'openrouter', 'anthropic']);
@@ -55,6 +63,21 @@ function defaultBase(provider: ProviderName, env: NodeJS.ProcessEnv): string | u
  * file (never from the URI).
  */
 export async function createTeacher(uri: string, options: CreateTeacherOptions = {}): Promise<Teacher> {
+  const teacher = await createInProcess(uri, options);
+  const threads = resolveHttpThreads(options.httpThreads, parseTeacherUri(uri).provider);
+  if (
+    threads === 0 ||
+    options.fetch ||
+    !(teacher instanceof OpenAIChatTeacher) ||
+    teacher.transportName !== 'undici'
+  )
+    return teacher;
+  const { ThreadedTeacher } = await import('./threaded/threaded-teacher.ts');
+  return new ThreadedTeacher(teacher, { uri, options, threads });
+}
+
+/** The teacher a URI names, in the calling thread. */
+async function createInProcess(uri: string, options: CreateTeacherOptions): Promise<Teacher> {
   const parsed = parseTeacherUri(uri);
   const env = options.env ?? process.env;
   const { provider } = parsed;

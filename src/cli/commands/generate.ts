@@ -4,7 +4,17 @@ import { generateFromSpec } from '../../generate/generate-from-spec.ts';
 import type { GenerationProgress, GenerationResult } from '../../generate/options.ts';
 import { parseTaskSpec } from '../../tasks/spec.ts';
 import { parseTeacherUri } from '../../teachers/uri.ts';
-import { intArg, jsonArg, optNumArg, positiveNumArg, repeatedArg, temperatureArg, topPArg } from '../args.ts';
+import {
+  httpThreadsArg,
+  httpThreadsOption,
+  intArg,
+  jsonArg,
+  optNumArg,
+  positiveNumArg,
+  repeatedArg,
+  temperatureArg,
+  topPArg,
+} from '../args.ts';
 import { EXIT } from '../exit-codes.ts';
 import { interruptSignal } from '../interrupt.ts';
 import { emit } from '../output.ts';
@@ -64,6 +74,7 @@ export const command = defineCommand({
     seed: { type: 'string', description: 'Base seed for per-sample seeds. Defaults to 0' },
     timeout: { type: 'string', description: 'Per-request timeout in seconds. Defaults to 600' },
     retries: { type: 'string', description: 'Retries per request on transient faults. Defaults to 5' },
+    ...httpThreadsOption,
     terms: { type: 'string', description: 'Terms id when the guess is wrong (e.g. distill-builtin)' },
     config: {
       type: 'string',
@@ -97,6 +108,7 @@ export const command = defineCommand({
       seed: intArg(args.seed, 'seed', 0),
       requestTimeoutMs: positiveNumArg(args.timeout, 'timeout', 600) * 1000,
       maxRetries: intArg(args.retries, 'retries', 5, 0),
+      httpThreads: httpThreadsArg(args['http-threads']),
     };
     const uris = repeatedArg(rawArgs, 'teacher', args.teacher);
     for (const uri of uris) parseTeacherUri(uri);

@@ -55,6 +55,11 @@ export class OpenAIChatTeacher extends BaseTeacher {
     this.model = options.info.modelId;
   }
 
+  /** The HTTP client it uses: `undici` or `openai`. */
+  get transportName(): 'openai' | 'undici' {
+    return this.options.transport ?? 'openai';
+  }
+
   /** The HTTP client, loaded on first use (keeps CLI start-up light: only the needed client is imported). */
   private async client(): Promise<ChatTransport> {
     if (this.transport) return this.transport;
