@@ -56,6 +56,9 @@ describe('distill generate refuses bad options before touching the store or the 
     [['--top-p', '0'], '--top-p must be in (0, 1]'],
     [['--teacher', 'openai-compatible:ftp://127.0.0.1/v1#m'], 'http(s) endpoint'],
     [['--tasks', 'gsm8k:100000'], 'gsm8k holds 50 rows, asked for 100000'],
+    [['--http-threads', '-1'], "--http-threads must be an integer ≥ 0, got '-1'"],
+    [['--http-threads', '2x'], "--http-threads must be an integer ≥ 0, got '2x'"],
+    [['--http-threads', '17'], "--http-threads must be 'auto' or an integer from 0 to 16, got '17'"],
   ])('%j', async (extra, message) => {
     const error = await runCommand(generate, { rawArgs: [...base, ...extra] }).then(
       () => undefined,
