@@ -14,6 +14,10 @@
  * Rounds alternate the rows (ROUNDS, default 7); each row prints its best round and the median, and each ratio is
  * the median over rounds of that round's pair (the engine and the bare loop measured seconds apart), which holds
  * up better on a shared machine than a ratio of bests.
+ * The engine rows (and the pool's) create their teachers as the CLI does, with `httpThreads: 'auto'` (1 worker thread
+ * for the teacher's HTTP on a machine with 2+ cores: ADR 0014); one more row, "engine, HTTP in-process", runs the
+ * engine with `httpThreads: 0` (the code before the worker), and "teacher alone" is the in-process teacher. The
+ * CPU-second figures are this process's, worker threads included.
  * Run: npx tsx bench/generate.ts [N] [ROUNDS]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -180,17 +184,23 @@ function instantTeacher(info: Teacher['info']): Teacher {
   };
 }
 
-async function engine(url: string | string[], n: number, verify = false, instant = false): Promise<Rate> {
+async function engine(
+  url: string | string[],
+  n: number,
+  verify = false,
+  instant = false,
+  httpThreads: number | 'auto' = 'auto',
+): Promise<Rate> {
   const dir = mkdtempSync(join(tmpdir(), 'distill-bench-'));
   const store = openStore(join(dir, 'bench.sqlite'));
   const teacher: Teacher = instant
     ? instantTeacher((await createTeacher(`openai-compatible:${url}/v1#bench`, { env: {} })).info)
     : typeof url === 'string'
-      ? await createTeacher(`openai-compatible:${url}/v1#bench`, { env: {} })
+      ? await createTeacher(`openai-compatible:${url}/v1#bench`, { env: {}, httpThreads })
       : (
           await createPool(
             url.map((u) => ({ uri: `openai-compatible:${u}/v1#bench`, weight: 1 })),
-            { env: {}, defaultConcurrency: Math.ceil(CONCURRENCY / url.length) },
+            { env: {}, defaultConcurrency: Math.ceil(CONCURRENCY / url.length), httpThreads },
           )
         ).pool;
   let runId = '';
@@ -227,7 +237,9 @@ try {
   await engine(url, 2000, true);
   await teacherLoop(url, 2000);
   await engine(url, 2000, false, true);
+  await engine(url, 2000, false, false, 0);
   const bare: Rate[] = [];
+  const engLocal: Rate[] = [];
   const alone: Rate[] = [];
   const instant: Rate[] = [];
   const eng: Rate[] = [];
@@ -237,6 +249,7 @@ try {
   for (let round = 0; round < ROUNDS; round++) {
     bare.push(await bareLoop(url, N));
     eng.push(await engine(url, N));
+    engLocal.push(await engine(url, N, false, false, 0));
     engVerify.push(await engine(url, N, true));
     pool.push(await engine(poolUrls, N));
     alone.push(await teacherLoop(url, N));
@@ -254,18 +267,19 @@ try {
     );
   line('bare undici loop', bare);
   line('distill engine', eng);
+  line('engine, HTTP in-process', engLocal);
   line('distill engine + verdicts', engVerify);
   line('pool of 3 servers', pool, ' aggregate');
   line('teacher alone (no engine)', alone);
   line('engine, instant teacher', instant);
   const us = (xs: Rate[]) => (1e6 / median(xs.map((x) => x.cpu))).toFixed(0);
   console.log(
-    `client CPU per request (medians): bare ${us(bare)} µs, engine ${us(eng)} µs = teacher alone ${us(alone)} µs + engine with an instant teacher ${us(instant)} µs (roughly; they share caches and GC)`,
+    `client CPU per request (medians): bare ${us(bare)} µs, engine ${us(eng)} µs (worker thread included); engine with the HTTP in-process ${us(engLocal)} µs = teacher alone ${us(alone)} µs + engine with an instant teacher ${us(instant)} µs (roughly; they share caches and GC)`,
   );
   /** The median over rounds of a row's rate over the bare loop's in the same round. */
   const ratio = (xs: Rate[], k: keyof Rate) => median(xs.map((x, i) => x[k] / bare[i]![k])).toFixed(2);
   console.log(
-    `ratio engine/bare (median of ${ROUNDS} paired rounds): ${ratio(eng, 'wall')} wall-clock, ${ratio(eng, 'cpu')} per client CPU-second (target ≥ 0.8); with verdicts at generation time: ${ratio(engVerify, 'wall')} / ${ratio(engVerify, 'cpu')}; pool of 3/bare: ${ratio(pool, 'wall')} / ${ratio(pool, 'cpu')}; the teacher alone/bare: ${ratio(alone, 'wall')} / ${ratio(alone, 'cpu')} — ${N} requests, concurrency ${CONCURRENCY}, all measured in this run (load average ${loadavg()[0]!.toFixed(1)})`,
+    `ratio engine/bare (median of ${ROUNDS} paired rounds): ${ratio(eng, 'wall')} wall-clock, ${ratio(eng, 'cpu')} per client CPU-second (target ≥ 0.8); HTTP in-process: ${ratio(engLocal, 'wall')} / ${ratio(engLocal, 'cpu')}; with verdicts at generation time: ${ratio(engVerify, 'wall')} / ${ratio(engVerify, 'cpu')}; pool of 3/bare: ${ratio(pool, 'wall')} / ${ratio(pool, 'cpu')}; the teacher alone/bare: ${ratio(alone, 'wall')} / ${ratio(alone, 'cpu')} — ${N} requests, concurrency ${CONCURRENCY}, all measured in this run (load average ${loadavg()[0]!.toFixed(1)})`,
   );
 } finally {
   child.kill();
