@@ -29,6 +29,8 @@ export interface OpenEvalModelOptions {
   concurrency?: number;
   /** Environment for keys and base URLs. Defaults to `process.env`. */
   env?: NodeJS.ProcessEnv;
+  /** Worker threads for a teacher's HTTP (`createTeacher`'s `httpThreads`). Defaults to 0 (the CLI passes `auto`). */
+  httpThreads?: number | 'auto';
 }
 
 function quantization(description: string): string | null {
@@ -55,6 +57,7 @@ export async function openEvalModel(
   const opened = await openTeachers(teacherSpec, {
     defaultConcurrency: concurrency,
     ...(options.env ? { env: options.env } : {}),
+    ...(options.httpThreads !== undefined ? { httpThreads: options.httpThreads } : {}),
     hint: 'pass --model URI (repeatable) or --teachers FILE',
   });
   const { teacher, pool, checks } = opened;

@@ -6,7 +6,15 @@ import { comparisonMarkdown } from '../../eval/compare-table.ts';
 import { checkAnswer, evaluate } from '../../eval/evaluate.ts';
 import { openEvalModel } from '../../eval/open-model.ts';
 import { MATH_VERIFY_VERSION, type MathVerifyPool } from '../../verify/math-verify-pool.ts';
-import { intArg, jsonArg, repeatedArg, temperatureArg, topPArg } from '../args.ts';
+import {
+  httpThreadsArg,
+  httpThreadsOption,
+  intArg,
+  jsonArg,
+  repeatedArg,
+  temperatureArg,
+  topPArg,
+} from '../args.ts';
 import { interruptSignal } from '../interrupt.ts';
 import { emit } from '../output.ts';
 import { Progress } from '../progress.ts';
@@ -59,6 +67,7 @@ export const command = defineCommand({
     },
     seed: { type: 'string', description: 'Defaults to 1' },
     slots: { type: 'string', description: 'Sequences decoded together for local models. Defaults to 16' },
+    ...httpThreadsOption,
     ...verifierArg,
     ...storeArg,
     ...jsonArg,
@@ -87,6 +96,7 @@ export const command = defineCommand({
     const opened = await openEvalModel(models, {
       slots: intArg(args.slots, 'slots', 16, 1),
       concurrency: intArg(args.concurrency, 'concurrency', 8, 1),
+      httpThreads: httpThreadsArg(args['http-threads']),
       ...(args.teachers ? { teachersFile: args.teachers } : {}),
     });
     const name = args.name ?? (args.out ? basename(args.out, '.json') : opened.descriptor.label);

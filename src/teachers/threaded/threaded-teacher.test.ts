@@ -174,6 +174,7 @@ describe('ThreadedTeacher: generate in a worker thread', () => {
       ],
       { defaultConcurrency: 4, env, httpThreads: 1 },
     );
+    for (const e of pool.endpoints) expect(e.teacher).toBeInstanceOf(ThreadedTeacher);
     const traces = await Promise.all(
       Array.from({ length: 40 }, (_, i) => pool.generate({ ...ask, seed: i })),
     );
