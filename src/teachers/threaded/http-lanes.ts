@@ -83,7 +83,36 @@ function flush(): void {
     const message: ToWorker = { type: 'batch', opens: l.opens, jobs };
     l.jobs = [];
     l.opens = [];
-    l.worker!.postMessage(message);
+    try {
+      l.worker!.postMessage(message);
+    } catch {
+      // A request that cannot be cloned (a caller's bug): send the rest one by one and fail only that one.
+      l.worker!.postMessage({ type: 'batch', opens: message.opens, jobs: [] } satisfies ToWorker);
+      for (const job of jobs) postAlone(l, job);
+    }
+  }
+}
+
+function postAlone(l: Lane, job: Job): void {
+  try {
+    l.worker!.postMessage({ type: 'batch', opens: [], jobs: [job] } satisfies ToWorker);
+  } catch (error) {
+    const reject = rejecters[job.id];
+    resolvers[job.id] = undefined;
+    rejecters[job.id] = undefined;
+    postedTo[job.id] = -1;
+    free.push(job.id);
+    release(l);
+    reject?.(
+      new ProviderError(
+        'bad-request',
+        `The request could not be handed to the teacher's HTTP worker: ${error}`,
+        {
+          retryable: false,
+          hint: 'a request must be plain data (messages, numbers, strings)',
+        },
+      ),
+    );
   }
 }
 
@@ -185,6 +214,22 @@ function open(l: Lane, tid: number): void {
   l.opens.push(teacherSpecs[tid]!);
 }
 
+/** Reject the queued requests of signal group `gid` as the in-process teacher would (`aborted` or `timeout`). */
+function dropGroup(l: Lane, gid: number, signal: AbortSignal): void {
+  const kept: Job[] = [];
+  const dropped: Job[] = [];
+  for (const job of l.jobs) (job.gid === gid ? dropped : kept).push(job);
+  l.jobs = kept;
+  for (const job of dropped) {
+    const reject = rejecters[job.id];
+    resolvers[job.id] = undefined;
+    rejecters[job.id] = undefined;
+    free.push(job.id);
+    release(l);
+    reject?.(abortError(signal));
+  }
+}
+
 function groupOf(signal: AbortSignal): number {
   let gid = groups.get(signal);
   if (gid !== undefined) return gid;
@@ -195,10 +240,11 @@ function groupOf(signal: AbortSignal): number {
   signal.addEventListener(
     'abort',
     () => {
-      flush(); // requests queued this tick reach the workers before their abort
+      // Requests not posted yet (this tick's, or a starting worker's) fail here; the posted ones in their worker.
+      for (const l of lanes) if (l.jobs.length > 0) dropGroup(l, id, signal);
       const reason = signal.reason as { name?: string } | undefined;
       const message: ToWorker = { type: 'abort', gid: id, timeout: reason?.name === 'TimeoutError' };
-      for (const l of lanes) if (l.worker) l.worker.postMessage(message);
+      for (const l of lanes) if (l.ready) l.worker?.postMessage(message);
     },
     { once: true },
   );

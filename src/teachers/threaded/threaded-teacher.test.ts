@@ -144,6 +144,29 @@ describe('ThreadedTeacher: generate in a worker thread', () => {
     expect((await fine).answer).toBe('The answer is \\boxed{51}.');
   });
 
+  it('an abort before the workers have started fails every request at once (none is sent after it)', async () => {
+    const { server, threaded: one } = await both(() => ({ hang: true }));
+    // Six lanes: the later ones are new workers, still starting when the abort comes.
+    const threaded = await createTeacher(`openai-compatible:${server.url}/v1#m`, { env, httpThreads: 6 });
+    expect(one).toBeInstanceOf(ThreadedTeacher);
+    const controller = new AbortController();
+    const pending = Array.from({ length: 6 }, () =>
+      failure(threaded.generate(ask, { signal: controller.signal })),
+    );
+    controller.abort();
+    for (const e of await Promise.all(pending)) expect(e.kind).toBe('aborted');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('a request that cannot be cloned fails alone, as a bad request', async () => {
+    const { threaded } = await both(() => sseReply('deepseek-reasoner.chunks.txt'));
+    const bad = { ...ask, stop: [() => 'x'] as unknown as string[] };
+    const [failed, fine] = await Promise.all([failure(threaded.generate(bad)), threaded.generate(ask)]);
+    expect(failed).toMatchObject({ kind: 'bad-request', retryable: false });
+    expect(fine.answer).toBe('The answer is \\boxed{51}.');
+  });
+
   it('a worker that dies fails its requests in flight, and the next request gets a new worker', async () => {
     let n = 0;
     const { threaded } = await both(() =>
