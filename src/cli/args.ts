@@ -88,6 +88,6 @@ export function httpThreadsArg(value: string | undefined): number | 'auto' {
 export const httpThreadsOption = {
   'http-threads': {
     type: 'string',
-    description: `Worker threads for the teacher's HTTP (openai-compatible and other OpenAI-chat teachers on the undici transport; others stay on the main thread), 0 to ${MAX_HTTP_THREADS}. Defaults to auto: 1 for openai-compatible: teachers on a machine with 2+ cores, else 0`,
+    description: `Worker threads for the teacher's HTTP, 0 to ${MAX_HTTP_THREADS} (OpenAI-chat teachers on the undici transport; others stay in-process). Defaults to auto: 1 for openai-compatible: on 2+ cores, else 0`,
   },
 } as const;

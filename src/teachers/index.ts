@@ -10,4 +10,6 @@ export { costOf, lookupPrice } from './prices.ts';
 export { httpError, retryAfterMs, toProviderError } from './provider-errors.ts';
 export type { GenerateOptions, Teacher, TeacherInfo } from './teacher.ts';
 export { resolveTerms, TERMS, type TermsRecord, termsRef } from './terms/index.ts';
+export { MAX_HTTP_THREADS, resolveHttpThreads } from './threaded/http-threads.ts';
+export type { ThreadedTeacher } from './threaded/threaded-teacher.ts';
 export { parseTeacherUri, redact, type TeacherUri } from './uri.ts';
