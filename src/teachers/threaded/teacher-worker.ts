@@ -64,6 +64,12 @@ function run(job: Job): void {
 }
 
 port.on('message', (message: ToWorker) => {
+  if (message.type === 'crash-for-testing') {
+    setImmediate(() => {
+      throw new Error(message.message);
+    });
+    return;
+  }
   if (message.type === 'abort') {
     const reason = message.timeout
       ? new DOMException('Request timed out', 'TimeoutError')

@@ -9,6 +9,7 @@ import { type ReplayServer, type Reply, sseReply, startReplayServer } from '../t
 import { httpWorkersForTesting } from './http-lanes.ts';
 import { resolveHttpThreads } from './http-threads.ts';
 import { ThreadedTeacher } from './threaded-teacher.ts';
+import type { ToWorker } from './worker-messages.ts';
 
 const env = { DISTILL_KEYS_FILE: '/nonexistent' };
 const ask = {
@@ -184,6 +185,21 @@ describe('ThreadedTeacher: generate in a worker thread', () => {
     const trace = await threaded.generate(ask);
     expect(trace.answer).toBe('The answer is \\boxed{51}.');
     expect(httpWorkersForTesting()[0]).not.toBe(worker);
+  });
+
+  it('a worker that crashes (an uncaught error) fails its requests in flight with that error', async () => {
+    let n = 0;
+    const { threaded } = await both(() =>
+      n++ < 1 ? { hang: true } : sseReply('deepseek-reasoner.chunks.txt'),
+    );
+    const pending = failure(threaded.generate(ask));
+    await new Promise((r) => setTimeout(r, 200));
+    const worker = httpWorkersForTesting()[0]!;
+    worker.postMessage({ type: 'crash-for-testing', message: 'boom in the worker' } satisfies ToWorker);
+    const e = await pending;
+    expect(e).toMatchObject({ kind: 'network', retryable: true });
+    expect(e.message).toMatch(/HTTP worker thread stopped \(boom in the worker\)/);
+    expect((await threaded.generate(ask)).answer).toBe('The answer is \\boxed{51}.');
   });
 
   it('a pool of 2 loopback servers runs its members threaded and records each endpoint share', async () => {

@@ -25,7 +25,9 @@ export interface Job {
 /** Main thread → worker: the requests of one tick (and the teachers they need), or an abort of a signal group. */
 export type ToWorker =
   | { type: 'batch'; opens: OpenTeacher[]; jobs: Job[] }
-  | { type: 'abort'; gid: number; timeout: boolean };
+  | { type: 'abort'; gid: number; timeout: boolean }
+  /** Tests only: throw `message` uncaught in the worker (a crash, as a bug there would be). */
+  | { type: 'crash-for-testing'; message: string };
 
 /** Worker → main thread: `ready` once, then the settled requests of one turn of its loop. */
 export type Settled = { id: number; trace: Trace; error?: undefined } | { id: number; error: WireError };
