@@ -27,7 +27,7 @@ const bootstrap = new URL(
   )}`,
 );
 
-/** One worker thread: started on first use, restarted after it dies, referenced only while it has work. */
+/** One worker thread: started with the first teacher that needs it, restarted after it dies, referenced only while it has work. */
 interface Lane {
   worker: Worker | undefined;
   ready: boolean;
@@ -249,6 +249,14 @@ function groupOf(signal: AbortSignal): number {
     { once: true },
   );
   return gid;
+}
+
+/**
+ * Start worker threads 0..count-1 now if they are not running (a worker takes ~1 s to load its TypeScript; a new
+ * threaded teacher starts them while the caller opens its store and loads problems). Idle, they hold nothing open.
+ */
+export function warmUp(count: number): void {
+  for (let i = 0; i < count; i++) if (!lane(i).worker) spawn(i);
 }
 
 /** Run `generate` of teacher `tid` on worker thread `index` (started if needed). */

@@ -225,6 +225,15 @@ describe('ThreadedTeacher: generate in a worker thread', () => {
     expect(b.answered).toBeGreaterThan(0);
   });
 
+  it('starts its worker threads when it is created, before the first request', async () => {
+    const before = httpWorkersForTesting().length;
+    await createTeacher('openai-compatible:http://127.0.0.1:9/v1#m', { env, httpThreads: 8 });
+    const workers = httpWorkersForTesting();
+    expect(before).toBeLessThan(8);
+    expect(workers).toHaveLength(8);
+    for (const w of workers) expect(w).toBeDefined();
+  });
+
   it('wraps only OpenAI-chat teachers on undici without a custom fetch', async () => {
     const uri = 'openai-compatible:http://127.0.0.1:9/v1#m';
     expect(await createTeacher(uri, { env, httpThreads: 2 })).toBeInstanceOf(ThreadedTeacher);

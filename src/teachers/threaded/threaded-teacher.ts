@@ -3,7 +3,7 @@ import type { StreamPart } from '../../core/stream-part.ts';
 import type { Trace } from '../../core/trace.ts';
 import type { CreateTeacherOptions } from '../create-teacher.ts';
 import type { GenerateOptions, Teacher, TeacherInfo } from '../teacher.ts';
-import { submit, teacherId } from './http-lanes.ts';
+import { submit, teacherId, warmUp } from './http-lanes.ts';
 import type { WorkerTeacherOptions } from './worker-messages.ts';
 
 export interface ThreadedTeacherOptions {
@@ -26,9 +26,9 @@ export function workerTeacherOptions(options: CreateTeacherOptions): WorkerTeach
 
 /**
  * A teacher whose `generate` runs in worker threads: the HTTP, SSE parsing and trace fold of each request happen
- * off the main thread, which keeps only the hand-off (one message per tick per worker, each way). `info`, `id` and
- * `stream` are the in-process teacher's. The workers are process-wide, started on first use, shared by every
- * threaded teacher of the process and never keep it alive when idle.
+ * off the main thread, which keeps only the hand-off (one message per event-loop turn per worker, each way). `info`,
+ * `id` and `stream` are the in-process teacher's. The workers are process-wide, started when the first teacher that
+ * needs them is created, shared by every threaded teacher of the process, and never keep it alive when idle.
  */
 export class ThreadedTeacher implements Teacher {
   readonly info: TeacherInfo;
@@ -43,6 +43,7 @@ export class ThreadedTeacher implements Teacher {
     this.info = local.info;
     this.threads = Math.max(1, Math.floor(options.threads));
     this.tid = teacherId(options.uri, workerTeacherOptions(options.options));
+    warmUp(this.threads);
   }
 
   get id(): string {
