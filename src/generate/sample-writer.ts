@@ -4,7 +4,7 @@ import type { Sample } from '../core/sample.ts';
 import type { SampleBatch } from '../store/sample-batch.ts';
 import { type SampleInsertRow, sampleRow } from '../store/sample-queries.ts';
 import type { Store } from '../store/store.ts';
-import { openWriteChannel, type WriteChannel } from '../store/write-thread.ts';
+import { openWriteChannel, startWriteThread, type WriteChannel } from '../store/write-thread.ts';
 
 export interface SampleWriterOptions {
   /**
@@ -64,8 +64,9 @@ export class SampleWriter {
     private readonly options: SampleWriterOptions = {},
   ) {
     this.threaded = usesThread(store, options);
-    // Opened now, so the thread starts (once per process) while the first requests are out.
-    if (this.threaded) this.openChannel();
+    // Started now (once per process), while the first requests are out; the store is opened there at the first
+    // flush, so a writer that never flushes holds no connection.
+    if (this.threaded) startWriteThread(store);
   }
 
   add(sample: Sample): void {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../core/errors/invalid-input-error.ts';
 import { StoreError } from '../core/errors/store-error.ts';
 import { type OpenStoreOptions, openStore } from '../store/open-store.ts';
 import { loadProblems } from '../tasks/load.ts';
@@ -204,6 +205,7 @@ describe('runGeneration with the sample write thread', () => {
     );
     using memory = openStore(':memory:');
     expect(new SampleWriter(memory, { expectedSamples: 10_000 }).threaded).toBe(false);
+    expect(() => new SampleWriter(memory, { thread: true })).toThrow(InvalidInputError);
   });
 
   it('`distill generate --writer-thread on` stores every sample and the process exits by itself', async () => {
@@ -233,5 +235,23 @@ describe('runGeneration with the sample write thread', () => {
     expect(store.countSamples(store.requireRun('cli').id)).toBe(30);
     // It exited on its own (no process.exit in the CLI): the idle thread held nothing open.
     expect(performance.now() - started).toBeLessThan(20_000);
+  }, 25_000);
+
+  it('`--writer-thread` takes auto, on or off, and says so', async () => {
+    const end = await spawnCli([
+      'generate',
+      '--teacher',
+      'openai-compatible:http://127.0.0.1:9/v1#m',
+      '--tasks',
+      'add:1:train',
+      '--out',
+      'x',
+      '--store',
+      join(mkdtempSync(join(tmpdir(), 'distill-writer-thread-')), 'store.sqlite'),
+      '--writer-thread',
+      'sometimes',
+    ]).done;
+    expect(end.code).toBe(2);
+    expect(end.stderr).toContain("--writer-thread must be auto, on or off, not 'sometimes'");
   }, 25_000);
 });

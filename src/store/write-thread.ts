@@ -144,15 +144,25 @@ export class WriteChannel {
   }
 }
 
-/**
- * A channel to the process-wide write thread (started now if it is not running) for `store`'s file. An in-memory
- * store cannot be shared with another connection: InvalidInputError.
- */
-export function openWriteChannel(store: Store): WriteChannel {
+/** The process-wide write thread (started if it is not running), for writes to `store`'s file. */
+function threadFor(store: Store): WriteThread {
   if (store.path === ':memory:')
     throw new InvalidInputError('The sample write thread needs a store file: an in-memory store is private', {
       hint: 'write in process (writerThread: false) or open the store from a file',
     });
   shared ??= new WriteThread();
-  return new WriteChannel(shared, store);
+  return shared;
+}
+
+/**
+ * Start the process-wide write thread for writes to `store` if it is not running, so that its start-up overlaps
+ * the caller's first work. An in-memory store cannot be shared with another connection: InvalidInputError.
+ */
+export function startWriteThread(store: Store): void {
+  threadFor(store);
+}
+
+/** A channel to the process-wide write thread (started now if it is not running) for `store`'s file. */
+export function openWriteChannel(store: Store): WriteChannel {
+  return new WriteChannel(threadFor(store), store);
 }
