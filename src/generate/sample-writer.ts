@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { DistillError } from '../core/errors/distill-error.ts';
 import { StoreError } from '../core/errors/store-error.ts';
 import type { Sample } from '../core/sample.ts';
@@ -21,7 +22,8 @@ export interface SampleWriterOptions {
   /**
    * Commit batches on the process-wide write thread (its own connection to the store's file), so that the
    * inserts, the commit and the WAL checkpoints run beside the caller's thread. `auto` uses it when
-   * `expectedSamples` is at least two batches and the store is a file. Defaults to `auto`.
+   * `expectedSamples` is at least two batches, the store is a file and the machine has a second core. Defaults to
+   * `auto`.
    */
   thread?: boolean | 'auto';
   /** How many samples the caller expects to add (for `thread: 'auto'`). Defaults to unknown (in process). */
@@ -35,7 +37,11 @@ function usesThread(store: Store, options: SampleWriterOptions): boolean {
   const thread = options.thread ?? 'auto';
   if (thread !== 'auto') return thread;
   const batchSize = options.batchSize ?? 512;
-  return store.path !== ':memory:' && (options.expectedSamples ?? 0) >= 2 * batchSize;
+  // The thread pays for itself only on a second core and over a few batches (its first start costs ~0.6 s here:
+  // tsx and the store's modules, once per process).
+  return (
+    store.path !== ':memory:' && availableParallelism() > 1 && (options.expectedSamples ?? 0) >= 2 * batchSize
+  );
 }
 
 /**
