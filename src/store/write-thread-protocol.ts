@@ -5,12 +5,25 @@ import { NotFoundError } from '../core/errors/not-found-error.ts';
 import { SetupError } from '../core/errors/setup-error.ts';
 import { StoreError } from '../core/errors/store-error.ts';
 import { FilterResultSchema } from '../core/sample.ts';
+import type { SampleInsertRow } from './sample-queries.ts';
 
-/** A row made by `sampleRow`: the column values (text, numbers, null) and its filter results. */
-const SampleInsertRowSchema = z.object({
-  params: z.array(z.union([z.string(), z.number(), z.null()])),
-  filters: z.array(FilterResultSchema.extend({ sampleId: z.string() })),
-});
+const FilterRowSchema = FilterResultSchema.extend({ sampleId: z.string() });
+
+/**
+ * A row made by `sampleRow`: the column values and its filter results. The values are checked for their shape only
+ * (an array): SQLite's binding refuses a value it cannot store, and checking each of 512 rows × 14 values measured
+ * 5–10 µs a row on the thread. Filter results, when a row has any, are checked in full.
+ */
+const SampleInsertRowSchema = z.custom<SampleInsertRow>(
+  (row) =>
+    typeof row === 'object' &&
+    row !== null &&
+    Array.isArray((row as SampleInsertRow).params) &&
+    Array.isArray((row as SampleInsertRow).filters) &&
+    ((row as SampleInsertRow).filters.length === 0 ||
+      z.array(FilterRowSchema).safeParse((row as SampleInsertRow).filters).success),
+  { message: 'expected a sample row ({ params: [...], filters: [...] })' },
+);
 
 const requestId = z.number().int();
 const writerId = z.number().int();

@@ -10,7 +10,7 @@ import { makeSample } from './__fixtures__/make-sample.ts';
 import { openStore } from './open-store.ts';
 import { sampleRow } from './sample-queries.ts';
 import { openWriteChannel } from './write-thread.ts';
-import { rebuildError, serializeError } from './write-thread-protocol.ts';
+import { rebuildError, serializeError, WriteThreadRequestSchema } from './write-thread-protocol.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'distill-write-thread-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -73,6 +73,30 @@ describe('the sample write thread', () => {
     expect(performance.now() - started).toBeLessThan(5_000);
     expect(await channel.write({ rows: rows(run.id, 0, 2) })).toBe(2);
     await channel.close();
+  });
+
+  it('the thread refuses a request of the wrong shape, and a value SQLite cannot store fails as StoreError', async () => {
+    const bad = (rows: unknown) =>
+      WriteThreadRequestSchema.safeParse({ op: 'write', id: 1, writer: 1, rows }).success;
+    expect(bad([{ params: [], filters: [] }])).toBe(true);
+    expect(bad([{ params: 'x', filters: [] }])).toBe(false);
+    expect(bad([{ params: [] }])).toBe(false);
+    expect(bad([{ params: [], filters: [{ sampleId: 's', name: 'f' }] }])).toBe(false);
+    expect(WriteThreadRequestSchema.safeParse({ op: 'drop', id: 1, writer: 1 }).success).toBe(false);
+
+    using store = openStore(join(dir, 'unstorable.sqlite'));
+    const run = store.createRun({ name: 'r', kind: 'generate' });
+    const [row] = rows(run.id, 0, 1);
+    const channel = openWriteChannel(store);
+    const error = await channel
+      .write({ rows: [{ ...row!, params: row!.params.map((p, i) => (i === 5 ? { not: 'text' } : p)) }] })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreError);
+    expect(error).toMatchObject({
+      message: expect.stringMatching(/^Writing samples to .*unstorable\.sqlite failed/),
+    });
+    await channel.close();
+    expect(store.countSamples(run.id)).toBe(0);
   });
 
   it('refuses an in-memory store (its data is private to its connection)', () => {
