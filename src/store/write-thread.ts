@@ -45,7 +45,6 @@ class WriteThread {
 
   constructor() {
     this.worker = new Worker(bootstrap, { name: 'distill-sample-writes' });
-    this.worker.unref();
     this.worker.on('message', (message: unknown) => this.reply(message));
     this.worker.on('error', (error) =>
       this.stop(
@@ -62,6 +61,9 @@ class WriteThread {
         }),
       ),
     );
+    // After the listeners: adding a 'message' listener refs the worker's port again, and a writer that never
+    // flushes (a resumed run with nothing left) would keep the process alive.
+    this.worker.unref();
   }
 
   /** Send one request; resolves with the rows it inserted, rejects with its error rebuilt on this thread. */
