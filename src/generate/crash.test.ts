@@ -38,7 +38,12 @@ function stored(store: Store, name: string): number {
  * kill -9 `distill generate` at random points after it has stored something, re-run the same command each time,
  * then let it finish: exactly N×K samples, no duplicates, a sound database.
  */
-async function crashAndResume(kills: number, problems: number, samples: number): Promise<void> {
+async function crashAndResume(
+  kills: number,
+  problems: number,
+  samples: number,
+  extraArgs: string[] = [],
+): Promise<void> {
   const server = await startFakeTeacher({ chunkDelayMs: 12 });
   const file = join(mkdtempSync(join(tmpdir(), 'distill-crash-')), 'store.sqlite');
   const args = [
@@ -56,6 +61,7 @@ async function crashAndResume(kills: number, problems: number, samples: number):
     '--concurrency',
     '4',
     '--json',
+    ...extraArgs,
   ];
   const total = problems * samples;
   const watcher = openStore(file);
@@ -171,6 +177,10 @@ describe('generate crash safety', () => {
 
   it('kill -9 three times, re-run each time: exactly N×K samples, no duplicates, integrity ok', async () => {
     await crashAndResume(3, 40, 2);
+  }, 120_000);
+
+  it('kill -9 three times with the sample write thread on: exactly N×K samples, no duplicates, integrity ok', async () => {
+    await crashAndResume(3, 40, 2, ['--writer-thread', 'on']);
   }, 120_000);
 
   it.runIf(slow)(

@@ -9,7 +9,7 @@ export type DispatchStop = 'max-cost' | undefined;
 
 /**
  * Start a request for every (problem, sample index) not yet stored, keeping at most the adaptive concurrency in
- * flight, within the rate limits and the cost limit; then wait for them all. Returns 'max-cost' when the money ran
+ * flight, within the rate limits, the cost limit and the sample writer's back-pressure; then wait for them all. Returns 'max-cost' when the money ran
  * out first. An abort stops dispatching (the caller reports it).
  */
 export async function dispatchProblems(
@@ -26,6 +26,10 @@ export async function dispatchProblems(
       }
       if (signal?.aborted) return undefined;
       while (inflight.size >= session.concurrency.limit) await inflight.nextEnd();
+      // Back-pressure: with the write thread behind (a slow disk), start nothing until a batch commits, so the
+      // samples held in memory stay bounded. A write error stops dispatching (the drain reports it).
+      if (session.writer.congested) await session.writer.writable();
+      if (session.writer.failed) return undefined;
       const estIn = estimateTokens(problem.prompt);
       const worst = cost.worstCase(estIn, session.settings.maxTokens);
       while (!cost.canAfford(worst)) {

@@ -85,9 +85,13 @@ export class GenerationSession {
       sessionTokens: 0,
     };
     this.expectedOut = Math.max(1, Math.floor(settings.maxTokens / 4));
+    const remaining = this.total !== undefined ? Math.max(0, this.total - this.done.size) : undefined;
     this.writer = new SampleWriter(this.store, {
       ...options.writer,
-      onFlush: () => this.store.updateRun(run.id, { summary: this.summary() }),
+      ...(options.writerThread !== undefined ? { thread: options.writerThread } : {}),
+      ...(remaining !== undefined ? { expectedSamples: remaining } : {}),
+      // Each batch carries the summary as it stands at its flush, written in the batch's own transaction.
+      run: { id: run.id, summary: () => this.summary() },
     });
   }
 

@@ -11,6 +11,6 @@ export {
 } from './generate-from-spec.ts';
 export type { GenerationProgress, GenerationResult, RunGenerationOptions } from './options.ts';
 export { runGeneration } from './run-generation.ts';
-export { SampleWriter } from './sample-writer.ts';
+export { SampleWriter, type SampleWriterOptions } from './sample-writer.ts';
 export { scrubSecrets } from './scrub.ts';
 export { sampleSeed } from './seeds.ts';

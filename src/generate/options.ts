@@ -61,8 +61,14 @@ export interface RunGenerationOptions {
   onProgress?: (progress: GenerationProgress) => void;
   /** Defaults to 500. */
   progressIntervalMs?: number;
-  /** Batching of sample writes. Defaults to 128 samples or 200 ms. */
+  /** Batching of sample writes. Defaults to 512 samples or 200 ms. */
   writer?: SampleWriterOptions;
+  /**
+   * Commit sample batches on the process-wide write thread (beside the requests' thread) instead of in process.
+   * `auto` uses it when the samples still to request are at least two batches and the store is a file.
+   * Defaults to `auto`.
+   */
+  writerThread?: boolean | 'auto';
   /** Env var holding the teacher's API key, named in the hint for 401/403. Defaults to the provider's default. */
   keyEnv?: string;
 }

@@ -1,3 +1,4 @@
+import { DistillError } from '../core/errors/distill-error.ts';
 import { StoreError } from '../core/errors/store-error.ts';
 import { HEARTBEAT_INTERVAL_MS } from '../store/run-liveness.ts';
 import type { Store } from '../store/store.ts';
@@ -29,8 +30,32 @@ async function withTimers<T>(session: GenerationSession, work: () => Promise<T>)
     await session.inflight.idle();
     clearInterval(heartbeat);
     if (ticker) clearInterval(ticker);
-    session.writer.flush();
+    await drainWriter(session);
     indexForSearch(store);
+  }
+}
+
+/**
+ * Wait until every sample batch is committed. A write error (disk full, a store busy past its timeout) marks the
+ * run `failed` where the store still takes it, and is thrown: the run never reports `completed` with samples
+ * missing. Re-running the command resumes it.
+ */
+async function drainWriter(session: GenerationSession): Promise<void> {
+  try {
+    await session.writer.drain();
+  } catch (error) {
+    try {
+      session.store.updateRun(session.run.id, {
+        status: 'failed',
+        summary: {
+          ...session.summary(),
+          error: DistillError.isInstance(error) ? error.toJSON() : String(error),
+        },
+      });
+    } catch {
+      // The store refuses this write too: the run stays `running` and shows as interrupted once its heartbeat stops.
+    }
+    throw error;
   }
 }
 

@@ -178,7 +178,11 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
     db.pragma(`wal_autocheckpoint = ${Math.round(WAL_AUTOCHECKPOINT_BYTES / pageSize)}`);
     db.pragma('foreign_keys = ON');
     applyMigrations(db, migrations);
-    return new Store(db, file);
+    return new Store(db, file, {
+      ...(options.durability ? { durability: options.durability } : {}),
+      ...(options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {}),
+      ...(options.migrationsDir ? { migrationsDir: options.migrationsDir } : {}),
+    });
   } catch (error) {
     db.close();
     throw openError(error, file);

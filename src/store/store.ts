@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Sample } from '../core/sample.ts';
 import { type FailureCount, type FailureInput, failureCounts, recordFailure } from './failure-queries.ts';
 import { type FilterResultInput, saveFilterResults } from './filter-queries.ts';
+import type { OpenStoreOptions } from './open-store.ts';
 import {
   createRun,
   ensureRun,
@@ -13,6 +14,7 @@ import {
 } from './run-queries.ts';
 import type { CreateRunInput, ListRunsOptions, Run, UpdateRunInput } from './run-record.ts';
 import { type RunReport, runReport } from './run-report.ts';
+import { type SampleBatch, writeSampleBatch } from './sample-batch.ts';
 import {
   completedKeys,
   countSamples,
@@ -32,6 +34,9 @@ import {
 import { indexNewSamples } from './search-index.ts';
 import { prepared, writeTransaction } from './statements.ts';
 
+/** What a second writing connection to a store's file is opened with. */
+export type StoreConnectionOptions = Pick<OpenStoreOptions, 'durability' | 'busyTimeoutMs' | 'migrationsDir'>;
+
 /**
  * One open Distill store (a SQLite file). Create it with `openStore`. Every method is synchronous (better-sqlite3)
  * and every multi-row write is one transaction: after a crash a batch is either fully there or not at all.
@@ -44,10 +49,16 @@ export class Store {
    * Use `prepared(store.db, sql)` from `./statements.ts` to reuse statements.
    */
   readonly db: Database.Database;
+  /**
+   * The options this store was opened with that a second connection to the same file needs (the sample write
+   * thread opens its own with them).
+   */
+  readonly connectionOptions: StoreConnectionOptions;
 
-  constructor(db: Database.Database, path: string) {
+  constructor(db: Database.Database, path: string, connectionOptions: StoreConnectionOptions = {}) {
     this.db = db;
     this.path = path;
+    this.connectionOptions = connectionOptions;
   }
 
   /** The schema version (highest applied migration). */
@@ -112,6 +123,14 @@ export class Store {
     return insertSampleRows(this.db, rows);
   }
   /** Index for search every sample not indexed yet (in bulk, a few thousand rows per transaction). Returns how many. */
+  /**
+   * Insert a batch of rows made by `sampleRow` and, when given, set the run's summary keys, in ONE transaction
+   * (one commit per batch); returns how many rows were new.
+   */
+  writeSampleBatch(batch: SampleBatch): number {
+    return writeSampleBatch(this.db, batch);
+  }
+
   indexSearch(): number {
     return indexNewSamples(this.db);
   }
@@ -175,9 +194,13 @@ export class Store {
     return problems.length === 0 ? 'ok' : problems;
   }
 
-  /** Copy WAL content into the main file (done automatically; useful before copying the file). */
-  checkpoint(): void {
-    this.db.pragma('wal_checkpoint(TRUNCATE)');
+  /**
+   * Copy WAL content into the main file (done automatically; useful before copying the file). `truncate` waits
+   * for readers and empties the WAL; `passive` copies what it can without waiting for anyone. Defaults to
+   * `truncate`.
+   */
+  checkpoint(mode: 'truncate' | 'passive' = 'truncate'): void {
+    this.db.pragma(`wal_checkpoint(${mode === 'passive' ? 'PASSIVE' : 'TRUNCATE'})`);
   }
 
   get isOpen(): boolean {

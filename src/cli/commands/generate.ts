@@ -36,6 +36,15 @@ function failureLines(r: GenerationResult): string[] {
   ];
 }
 
+/** `--writer-thread auto|on|off`. */
+function writerThreadArg(value: string | undefined): boolean | 'auto' {
+  if (value === undefined || value === 'auto') return 'auto';
+  if (value === 'on' || value === 'off') return value === 'on';
+  throw new InvalidInputError(`--writer-thread must be auto, on or off, not '${value}'`, {
+    hint: 'leave it out (auto) unless measuring',
+  });
+}
+
 /** `distill generate`: query a teacher for K samples per problem, resumably, with provenance. */
 export const command = defineCommand({
   meta: {
@@ -86,6 +95,11 @@ export const command = defineCommand({
       default: true,
     },
     'dry-run': { type: 'boolean', description: 'Estimate tokens and cost; send nothing', default: false },
+    'writer-thread': {
+      type: 'string',
+      description:
+        'Commit samples on a worker thread: auto (runs of two batches or more), on, off. Defaults to auto',
+    },
   },
   run: async ({ args, rawArgs }) => {
     const json = Boolean(args.json);
@@ -109,6 +123,7 @@ export const command = defineCommand({
       requestTimeoutMs: positiveNumArg(args.timeout, 'timeout', 600) * 1000,
       maxRetries: intArg(args.retries, 'retries', 5, 0),
       httpThreads: httpThreadsArg(args['http-threads']),
+      writerThread: writerThreadArg(args['writer-thread']),
     };
     const uris = repeatedArg(rawArgs, 'teacher', args.teacher);
     for (const uri of uris) parseTeacherUri(uri);
