@@ -16,7 +16,8 @@
  * up better on a shared machine than a ratio of bests.
  * The engine rows (and the pool's) create their teachers as the CLI does, with `httpThreads: 'auto'` (1 worker thread
  * for the teacher's HTTP on a machine with 2+ cores: ADR 0014); one more row, "engine, HTTP in-process", runs the
- * engine with `httpThreads: 0` (the code before the worker), and "teacher alone" is the in-process teacher. The
+ * engine with `httpThreads: 0` (the write thread as the CLI), "engine, one thread" with neither worker (`httpThreads: 0,
+ * writerThread: false`: the engine before ADR 0014), and "teacher alone" is the in-process teacher. The
  * CPU-second figures are this process's, worker threads included.
  * Run: npx tsx bench/generate.ts [N] [ROUNDS]
  */
@@ -184,13 +185,18 @@ function instantTeacher(info: Teacher['info']): Teacher {
   };
 }
 
-async function engine(
-  url: string | string[],
-  n: number,
-  verify = false,
-  instant = false,
-  httpThreads: number | 'auto' = 'auto',
-): Promise<Rate> {
+/** How an engine row runs: verdicts at generation time, an instant teacher, and its two threads. */
+interface EngineMode {
+  verify?: boolean;
+  instant?: boolean;
+  /** The teacher's HTTP on worker threads (default 'auto', as the CLI). */
+  httpThreads?: number | 'auto';
+  /** The sample writes on the write thread (default 'auto', as the CLI). */
+  writerThread?: boolean | 'auto';
+}
+
+async function engine(url: string | string[], n: number, mode: EngineMode = {}): Promise<Rate> {
+  const { verify = false, instant = false, httpThreads = 'auto', writerThread = 'auto' } = mode;
   const dir = mkdtempSync(join(tmpdir(), 'distill-bench-'));
   const store = openStore(join(dir, 'bench.sqlite'));
   const teacher: Teacher = instant
@@ -213,6 +219,7 @@ async function engine(
       runName: 'bench',
       concurrency: CONCURRENCY,
       verify,
+      writerThread,
     });
     runId = result.runId;
     if (result.completed !== n) throw new Error(`engine completed ${result.completed} of ${n}`);
@@ -227,6 +234,9 @@ async function engine(
   return rate;
 }
 
+/** Everything on the main thread: the engine before ADR 0014. */
+const ONE_THREAD: EngineMode = { httpThreads: 0, writerThread: false };
+
 const { url, child } = await startServer();
 const more = [await startServer(), await startServer()];
 const poolUrls = [url, ...more.map((s) => s.url)];
@@ -234,12 +244,14 @@ try {
   // Warm-up: JIT, lazily loaded modules, connections (the engine warms up over a few thousand requests).
   await bareLoop(url, 2000);
   await engine(url, 2000);
-  await engine(url, 2000, true);
+  await engine(url, 2000, { verify: true });
   await teacherLoop(url, 2000);
-  await engine(url, 2000, false, true);
-  await engine(url, 2000, false, false, 0);
+  await engine(url, 2000, { instant: true });
+  await engine(url, 2000, { httpThreads: 0 });
+  await engine(url, 2000, ONE_THREAD);
   const bare: Rate[] = [];
   const engLocal: Rate[] = [];
+  const engOne: Rate[] = [];
   const alone: Rate[] = [];
   const instant: Rate[] = [];
   const eng: Rate[] = [];
@@ -249,11 +261,12 @@ try {
   for (let round = 0; round < ROUNDS; round++) {
     bare.push(await bareLoop(url, N));
     eng.push(await engine(url, N));
-    engLocal.push(await engine(url, N, false, false, 0));
-    engVerify.push(await engine(url, N, true));
+    engLocal.push(await engine(url, N, { httpThreads: 0 }));
+    engOne.push(await engine(url, N, ONE_THREAD));
+    engVerify.push(await engine(url, N, { verify: true }));
     pool.push(await engine(poolUrls, N));
     alone.push(await teacherLoop(url, N));
-    instant.push(await engine(url, N, false, true));
+    instant.push(await engine(url, N, { instant: true }));
   }
   const best = (xs: Rate[], k: keyof Rate) => Math.max(...xs.map((x) => x[k]));
   const median = (xs: number[]) => {
@@ -268,6 +281,7 @@ try {
   line('bare undici loop', bare);
   line('distill engine', eng);
   line('engine, HTTP in-process', engLocal);
+  line('engine, one thread', engOne);
   line('distill engine + verdicts', engVerify);
   line('pool of 3 servers', pool, ' aggregate');
   line('teacher alone (no engine)', alone);
@@ -279,7 +293,7 @@ try {
   /** The median over rounds of a row's rate over the bare loop's in the same round. */
   const ratio = (xs: Rate[], k: keyof Rate) => median(xs.map((x, i) => x[k] / bare[i]![k])).toFixed(2);
   console.log(
-    `ratio engine/bare (median of ${ROUNDS} paired rounds): ${ratio(eng, 'wall')} wall-clock, ${ratio(eng, 'cpu')} per client CPU-second (target ≥ 0.8); HTTP in-process: ${ratio(engLocal, 'wall')} / ${ratio(engLocal, 'cpu')}; with verdicts at generation time: ${ratio(engVerify, 'wall')} / ${ratio(engVerify, 'cpu')}; pool of 3/bare: ${ratio(pool, 'wall')} / ${ratio(pool, 'cpu')}; the teacher alone/bare: ${ratio(alone, 'wall')} / ${ratio(alone, 'cpu')} — ${N} requests, concurrency ${CONCURRENCY}, all measured in this run (load average ${loadavg()[0]!.toFixed(1)})`,
+    `ratio engine/bare (median of ${ROUNDS} paired rounds): ${ratio(eng, 'wall')} wall-clock, ${ratio(eng, 'cpu')} per client CPU-second (target ≥ 0.8); HTTP in-process: ${ratio(engLocal, 'wall')} / ${ratio(engLocal, 'cpu')}; one thread: ${ratio(engOne, 'wall')} / ${ratio(engOne, 'cpu')}; with verdicts at generation time: ${ratio(engVerify, 'wall')} / ${ratio(engVerify, 'cpu')}; pool of 3/bare: ${ratio(pool, 'wall')} / ${ratio(pool, 'cpu')}; the teacher alone/bare: ${ratio(alone, 'wall')} / ${ratio(alone, 'cpu')} — ${N} requests, concurrency ${CONCURRENCY}, all measured in this run (load average ${loadavg()[0]!.toFixed(1)})`,
   );
 } finally {
   child.kill();

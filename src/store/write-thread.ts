@@ -1,30 +1,14 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { InvalidInputError } from '../core/errors/invalid-input-error.ts';
 import { StoreError } from '../core/errors/store-error.ts';
+import { tsWorkerUrl } from '../core/ts-worker.ts';
 import { safeValidate } from '../core/validate.ts';
 import type { SampleBatch } from './sample-batch.ts';
 import type { Store } from './store.ts';
 import { rebuildError, WriteThreadReplySchema, type WriteThreadRequest } from './write-thread-protocol.ts';
 
-const tsxApi = pathToFileURL(
-  join(
-    dirname(createRequire(import.meta.url).resolve('tsx/package.json')),
-    'dist',
-    'esm',
-    'api',
-    'index.mjs',
-  ),
-).href;
-const workerFile = new URL('./write-thread-worker.ts', import.meta.url).href;
-/** The worker is TypeScript: a tiny ES module registers tsx in the worker, then loads it (as src/verify/batch.ts). */
-const bootstrap = new URL(
-  `data:text/javascript,${encodeURIComponent(
-    `import { register } from ${JSON.stringify(tsxApi)}; register(); await import(${JSON.stringify(workerFile)});`,
-  )}`,
-);
+/** The worker is TypeScript (started through tsx). */
+const bootstrap = tsWorkerUrl(new URL('./write-thread-worker.ts', import.meta.url));
 
 /** A request as this side builds it (the thread validates it against `WriteThreadRequestSchema`). */
 type Request =

@@ -1,9 +1,7 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AbortedError } from '../core/errors/aborted-error.ts';
 import { SetupError } from '../core/errors/setup-error.ts';
+import { tsWorkerUrl } from '../core/ts-worker.ts';
 import type { Verdict } from '../core/verdict.ts';
 import { extractAnswer } from './extract.ts';
 import { DEFAULT_VERIFY_TIMEOUT_MS, type VerifyInput } from './verify-answer.ts';
@@ -24,22 +22,8 @@ export interface VerifyBatchOptions {
   signal?: AbortSignal;
 }
 
-const tsxApi = pathToFileURL(
-  join(
-    dirname(createRequire(import.meta.url).resolve('tsx/package.json')),
-    'dist',
-    'esm',
-    'api',
-    'index.mjs',
-  ),
-).href;
-const workerFile = new URL('./verify-worker.ts', import.meta.url).href;
-/** The worker is TypeScript: a tiny ES module registers tsx in the worker, then loads it. */
-const bootstrap = new URL(
-  `data:text/javascript,${encodeURIComponent(
-    `import { register } from ${JSON.stringify(tsxApi)}; register(); await import(${JSON.stringify(workerFile)});`,
-  )}`,
-);
+/** The worker is TypeScript (started through tsx). */
+const bootstrap = tsWorkerUrl(new URL('./verify-worker.ts', import.meta.url));
 
 function failed(method: string, detail: string, input?: VerifyInput): Verdict {
   const { extracted, extractor } = input

@@ -1,31 +1,15 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ChatRequest } from '../../core/chat-model.ts';
 import { ProviderError } from '../../core/errors/provider-error.ts';
 import type { Trace } from '../../core/trace.ts';
+import { tsWorkerUrl } from '../../core/ts-worker.ts';
 import { abortError } from '../provider-errors.ts';
 import type { GenerateOptions } from '../teacher.ts';
 import { fromWireError } from './wire-error.ts';
 import type { FromWorker, Job, OpenTeacher, ToWorker, WorkerTeacherOptions } from './worker-messages.ts';
 
-const tsxApi = pathToFileURL(
-  join(
-    dirname(createRequire(import.meta.url).resolve('tsx/package.json')),
-    'dist',
-    'esm',
-    'api',
-    'index.mjs',
-  ),
-).href;
-const workerFile = new URL('./teacher-worker.ts', import.meta.url).href;
-/** The worker is TypeScript: a tiny ES module registers tsx in the worker, then loads it (as src/verify/batch.ts). */
-const bootstrap = new URL(
-  `data:text/javascript,${encodeURIComponent(
-    `import { register } from ${JSON.stringify(tsxApi)}; register(); await import(${JSON.stringify(workerFile)});`,
-  )}`,
-);
+/** The worker is TypeScript (started through tsx). */
+const bootstrap = tsWorkerUrl(new URL('./teacher-worker.ts', import.meta.url));
 
 /** One worker thread: started with the first teacher that needs it, restarted after it dies, referenced only while it has work. */
 interface Lane {
@@ -202,10 +186,11 @@ function spawn(index: number): void {
   const worker = new Worker(bootstrap);
   l.worker = worker;
   l.ready = false;
-  if (l.busy === 0) worker.unref();
   worker.on('message', (message: FromWorker) => settle(message, l));
   worker.on('error', (error: Error) => died(index, worker, error.message));
   worker.on('exit', (code: number) => died(index, worker, `exit code ${code}`));
+  // After the listeners: attaching a 'message' listener refs the worker again.
+  if (l.busy === 0) worker.unref();
 }
 
 function open(l: Lane, tid: number): void {
