@@ -22,7 +22,7 @@ export interface SampleWriterOptions {
   /**
    * Commit batches on the process-wide write thread (its own connection to the store's file), so that the
    * inserts, the commit and the WAL checkpoints run beside the caller's thread. `auto` uses it when
-   * `expectedSamples` is at least two batches, the store is a file and the machine has a second core. Defaults to
+   * `expectedSamples` is at least two batches, the store is a file and the machine has 3+ cores. Defaults to
    * `auto`.
    */
   thread?: boolean | 'auto';
@@ -32,16 +32,21 @@ export interface SampleWriterOptions {
   maxBatchesInTransit?: number;
 }
 
-/** Whether a writer with these options on this store commits on the write thread. */
-function usesThread(store: Store, options: SampleWriterOptions): boolean {
+/**
+ * Whether a writer with these options on this store commits on the write thread. `auto` needs a third core (one for
+ * the engine, one for the teacher's HTTP thread: ADR 0014) and a few batches (its first start costs ~0.6 s here: tsx
+ * and the store's modules, once per process). On 2 cores, with the HTTP on its thread, the write thread measured no
+ * wall-clock gain and ~0.1 less of the bare loop's rate per CPU-second (bench/generate, five runs).
+ */
+export function usesWriteThread(
+  store: Store,
+  options: SampleWriterOptions,
+  cores: number = availableParallelism(),
+): boolean {
   const thread = options.thread ?? 'auto';
   if (thread !== 'auto') return thread;
   const batchSize = options.batchSize ?? 512;
-  // The thread pays for itself only on a second core and over a few batches (its first start costs ~0.6 s here:
-  // tsx and the store's modules, once per process).
-  return (
-    store.path !== ':memory:' && availableParallelism() > 1 && (options.expectedSamples ?? 0) >= 2 * batchSize
-  );
+  return store.path !== ':memory:' && cores >= 3 && (options.expectedSamples ?? 0) >= 2 * batchSize;
 }
 
 /**
@@ -69,7 +74,7 @@ export class SampleWriter {
     private readonly store: Store,
     private readonly options: SampleWriterOptions = {},
   ) {
-    this.threaded = usesThread(store, options);
+    this.threaded = usesWriteThread(store, options);
     // Started now (once per process), while the first requests are out; the store is opened there at the first
     // flush, so a writer that never flushes holds no connection.
     if (this.threaded) startWriteThread(store);

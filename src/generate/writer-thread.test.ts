@@ -11,7 +11,7 @@ import { loadProblems } from '../tasks/load.ts';
 import { createTeacher } from '../teachers/create-teacher.ts';
 import type { GenerationProgress } from './options.ts';
 import { runGeneration } from './run-generation.ts';
-import { SampleWriter } from './sample-writer.ts';
+import { SampleWriter, usesWriteThread } from './sample-writer.ts';
 import { startFakeTeacher } from './testing/fake-teacher-server.ts';
 import { spawnCli } from './testing/spawn-cli.ts';
 
@@ -201,15 +201,17 @@ describe('runGeneration with the sample write thread', () => {
     expect(store.countSamples(store.requireRun('bounded').id)).toBe(80);
   });
 
-  it("'auto' writes in process for a small run and on the thread for two batches or more", async () => {
+  it("'auto' writes in process for a small run or on fewer than 3 cores, on the thread for two batches or more", async () => {
     const { store } = await setup();
-    expect(new SampleWriter(store, { expectedSamples: 1023 }).threaded).toBe(false);
-    expect(new SampleWriter(store, { expectedSamples: 16, batchSize: 8 }).threaded).toBe(true);
-    expect(new SampleWriter(store, { expectedSamples: 16, batchSize: 8, thread: false }).threaded).toBe(
-      false,
-    );
+    expect(usesWriteThread(store, { expectedSamples: 1023 }, 4)).toBe(false);
+    expect(usesWriteThread(store, { expectedSamples: 16, batchSize: 8 }, 4)).toBe(true);
+    expect(usesWriteThread(store, { expectedSamples: 16, batchSize: 8, thread: false }, 4)).toBe(false);
+    // Two cores: the engine and the teacher's HTTP thread take them (ADR 0014); forced on still works.
+    expect(usesWriteThread(store, { expectedSamples: 4096 }, 2)).toBe(false);
+    expect(usesWriteThread(store, { expectedSamples: 16, thread: true }, 2)).toBe(true);
+    expect(new SampleWriter(store, { expectedSamples: 16, batchSize: 8, thread: true }).threaded).toBe(true);
     using memory = openStore(':memory:');
-    expect(new SampleWriter(memory, { expectedSamples: 10_000 }).threaded).toBe(false);
+    expect(usesWriteThread(memory, { expectedSamples: 10_000 }, 4)).toBe(false);
     expect(() => new SampleWriter(memory, { thread: true })).toThrow(InvalidInputError);
   });
 
