@@ -15,9 +15,9 @@
  * the median over rounds of that round's pair (the engine and the bare loop measured seconds apart), which holds
  * up better on a shared machine than a ratio of bests.
  * The engine rows (and the pool's) run as the CLI does: `httpThreads: 'auto'` (1 worker thread for the teacher's HTTP
- * on a machine with 2+ cores) and `writerThread: 'auto'` (the write thread on 3+ cores): ADR 0014. Three more rows:
+ * on a machine with 2+ cores) and `writerThread: 'auto'` (the write thread on 2+ cores): ADR 0014. Three more rows:
  * "engine, HTTP in-process" (`httpThreads: 0`, writes as the CLI), "engine, one thread" (neither worker: the engine
- * before ADR 0014) and "engine, write thread on" (`writerThread: true`); "teacher alone" is the in-process teacher.
+ * before ADR 0014) and "engine, writes in-process" (`writerThread: false`); "teacher alone" is the in-process teacher.
  * The CPU-second figures are this process's, worker threads included.
  * Run: npx tsx bench/generate.ts [N] [ROUNDS]
  */
@@ -249,7 +249,7 @@ try {
   await engine(url, 2000, { instant: true });
   await engine(url, 2000, { httpThreads: 0 });
   await engine(url, 2000, ONE_THREAD);
-  await engine(url, 2000, { writerThread: true });
+  await engine(url, 2000, { writerThread: false });
   const bare: Rate[] = [];
   const engLocal: Rate[] = [];
   const engOne: Rate[] = [];
@@ -265,7 +265,7 @@ try {
     eng.push(await engine(url, N));
     engLocal.push(await engine(url, N, { httpThreads: 0 }));
     engOne.push(await engine(url, N, ONE_THREAD));
-    engWrites.push(await engine(url, N, { writerThread: true }));
+    engWrites.push(await engine(url, N, { writerThread: false }));
     engVerify.push(await engine(url, N, { verify: true }));
     pool.push(await engine(poolUrls, N));
     alone.push(await teacherLoop(url, N));
@@ -285,7 +285,7 @@ try {
   line('distill engine', eng);
   line('engine, HTTP in-process', engLocal);
   line('engine, one thread', engOne);
-  line('engine, write thread on', engWrites);
+  line('engine, writes in-process', engWrites);
   line('distill engine + verdicts', engVerify);
   line('pool of 3 servers', pool, ' aggregate');
   line('teacher alone (no engine)', alone);
@@ -297,7 +297,7 @@ try {
   /** The median over rounds of a row's rate over the bare loop's in the same round. */
   const ratio = (xs: Rate[], k: keyof Rate) => median(xs.map((x, i) => x[k] / bare[i]![k])).toFixed(2);
   console.log(
-    `ratio engine/bare (median of ${ROUNDS} paired rounds): ${ratio(eng, 'wall')} wall-clock, ${ratio(eng, 'cpu')} per client CPU-second (target ≥ 0.8); HTTP in-process: ${ratio(engLocal, 'wall')} / ${ratio(engLocal, 'cpu')}; one thread: ${ratio(engOne, 'wall')} / ${ratio(engOne, 'cpu')}; write thread on: ${ratio(engWrites, 'wall')} / ${ratio(engWrites, 'cpu')}; with verdicts at generation time: ${ratio(engVerify, 'wall')} / ${ratio(engVerify, 'cpu')}; pool of 3/bare: ${ratio(pool, 'wall')} / ${ratio(pool, 'cpu')}; the teacher alone/bare: ${ratio(alone, 'wall')} / ${ratio(alone, 'cpu')} — ${N} requests, concurrency ${CONCURRENCY}, all measured in this run (load average ${loadavg()[0]!.toFixed(1)})`,
+    `ratio engine/bare (median of ${ROUNDS} paired rounds): ${ratio(eng, 'wall')} wall-clock, ${ratio(eng, 'cpu')} per client CPU-second (target ≥ 0.8); HTTP in-process: ${ratio(engLocal, 'wall')} / ${ratio(engLocal, 'cpu')}; one thread: ${ratio(engOne, 'wall')} / ${ratio(engOne, 'cpu')}; writes in-process: ${ratio(engWrites, 'wall')} / ${ratio(engWrites, 'cpu')}; with verdicts at generation time: ${ratio(engVerify, 'wall')} / ${ratio(engVerify, 'cpu')}; pool of 3/bare: ${ratio(pool, 'wall')} / ${ratio(pool, 'cpu')}; the teacher alone/bare: ${ratio(alone, 'wall')} / ${ratio(alone, 'cpu')} — ${N} requests, concurrency ${CONCURRENCY}, all measured in this run (load average ${loadavg()[0]!.toFixed(1)})`,
   );
 } finally {
   child.kill();

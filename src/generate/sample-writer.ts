@@ -22,7 +22,7 @@ export interface SampleWriterOptions {
   /**
    * Commit batches on the process-wide write thread (its own connection to the store's file), so that the
    * inserts, the commit and the WAL checkpoints run beside the caller's thread. `auto` uses it when
-   * `expectedSamples` is at least two batches, the store is a file and the machine has 3+ cores. Defaults to
+   * `expectedSamples` is at least two batches, the store is a file and the machine has a second core. Defaults to
    * `auto`.
    */
   thread?: boolean | 'auto';
@@ -33,10 +33,10 @@ export interface SampleWriterOptions {
 }
 
 /**
- * Whether a writer with these options on this store commits on the write thread. `auto` needs a third core (one for
- * the engine, one for the teacher's HTTP thread: ADR 0014) and a few batches (its first start costs ~0.6 s here: tsx
- * and the store's modules, once per process). On 2 cores, with the HTTP on its thread, the write thread measured no
- * wall-clock gain and ~0.1 less of the bare loop's rate per CPU-second (bench/generate, five runs).
+ * Whether a writer with these options on this store commits on the write thread. `auto` needs a second core and a
+ * few batches (its first start costs ~0.6 s here: tsx and the store's modules, once per process). On 2 cores, with
+ * the teacher's HTTP on its own thread too, it trades CPU for wall-clock: bench/generate, ten runs, on vs off, 0.775
+ * vs 0.74 of the bare loop's rate, 0.69 vs 0.74 per CPU-second (medians; ADR 0014).
  */
 export function usesWriteThread(
   store: Store,
@@ -46,7 +46,7 @@ export function usesWriteThread(
   const thread = options.thread ?? 'auto';
   if (thread !== 'auto') return thread;
   const batchSize = options.batchSize ?? 512;
-  return store.path !== ':memory:' && cores >= 3 && (options.expectedSamples ?? 0) >= 2 * batchSize;
+  return store.path !== ':memory:' && cores >= 2 && (options.expectedSamples ?? 0) >= 2 * batchSize;
 }
 
 /**

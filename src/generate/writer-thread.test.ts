@@ -201,14 +201,15 @@ describe('runGeneration with the sample write thread', () => {
     expect(store.countSamples(store.requireRun('bounded').id)).toBe(80);
   });
 
-  it("'auto' writes in process for a small run or on fewer than 3 cores, on the thread for two batches or more", async () => {
+  it("'auto' writes in process for a small run or on one core, on the thread for two batches or more", async () => {
     const { store } = await setup();
     expect(usesWriteThread(store, { expectedSamples: 1023 }, 4)).toBe(false);
     expect(usesWriteThread(store, { expectedSamples: 16, batchSize: 8 }, 4)).toBe(true);
     expect(usesWriteThread(store, { expectedSamples: 16, batchSize: 8, thread: false }, 4)).toBe(false);
-    // Two cores: the engine and the teacher's HTTP thread take them (ADR 0014); forced on still works.
-    expect(usesWriteThread(store, { expectedSamples: 4096 }, 2)).toBe(false);
-    expect(usesWriteThread(store, { expectedSamples: 16, thread: true }, 2)).toBe(true);
+    expect(usesWriteThread(store, { expectedSamples: 4096 }, 2)).toBe(true);
+    // One core: nothing to run beside; forced on still works.
+    expect(usesWriteThread(store, { expectedSamples: 4096 }, 1)).toBe(false);
+    expect(usesWriteThread(store, { expectedSamples: 16, thread: true }, 1)).toBe(true);
     expect(new SampleWriter(store, { expectedSamples: 16, batchSize: 8, thread: true }).threaded).toBe(true);
     using memory = openStore(':memory:');
     expect(usesWriteThread(memory, { expectedSamples: 10_000 }, 4)).toBe(false);
