@@ -5,18 +5,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { evalSampleRows } from '../store/eval-queries.ts';
 import { openStore } from '../store/open-store.ts';
 import type { PoolTeacher } from '../teachers/pool/pool-teacher.ts';
-import { startLoopbackTeacher } from '../teachers/testing/loopback-teacher.ts';
+import { addAnswer, startLoopbackTeacher } from '../teachers/testing/loopback-teacher.ts';
 import { ThreadedTeacher } from '../teachers/threaded/threaded-teacher.ts';
 import { evaluate } from './evaluate.ts';
 import { openEvalModel } from './open-model.ts';
-
-/** The right answer to a built-in `add` prompt (`What is A + B?` or `A - B`). */
-function sum(prompt: string): string {
-  const m = /What is (\d+) ([+-]) (\d+)\?/.exec(prompt);
-  if (!m) return 'I cannot tell.';
-  const [a, b] = [Number(m[1]), Number(m[3])];
-  return `The answer is \\boxed{${m[2] === '+' ? a + b : a - b}}.`;
-}
 
 const env = { DISTILL_KEYS_FILE: '/nonexistent' };
 const settings = { samples: 1, temperature: 0, topP: 1, maxTokens: 64, thinkingBudget: null, seed: 1 };
@@ -27,8 +19,8 @@ afterEach(async () => {
 
 describe('eval with the teacher HTTP on a worker thread', () => {
   it('a pool whose members run threaded fails over from a dying endpoint and records who answered', async () => {
-    const healthy = await startLoopbackTeacher({ answer: sum });
-    const dying = await startLoopbackTeacher({ answer: sum, dieAfter: 5 });
+    const healthy = await startLoopbackTeacher({ answer: addAnswer });
+    const dying = await startLoopbackTeacher({ answer: addAnswer, dieAfter: 5 });
     cleanup.push(healthy.close, dying.close);
     const dir = mkdtempSync(join(tmpdir(), 'distill-eval-threads-'));
     const store = openStore(join(dir, 'store.sqlite'));

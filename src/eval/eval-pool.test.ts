@@ -6,18 +6,14 @@ import { InvalidInputError } from '../core/errors/invalid-input-error.ts';
 import { spawnCli } from '../generate/testing/spawn-cli.ts';
 import { evalSampleRows, loadEvalReport } from '../store/eval-queries.ts';
 import { openStore } from '../store/open-store.ts';
-import { type LoopbackTeacher, startLoopbackTeacher } from '../teachers/testing/loopback-teacher.ts';
+import {
+  addAnswer,
+  type LoopbackTeacher,
+  startLoopbackTeacher,
+} from '../teachers/testing/loopback-teacher.ts';
 import { evaluate } from './evaluate.ts';
 import { openEvalModel } from './open-model.ts';
 import { EvalReportSchema } from './report.ts';
-
-/** The right answer to a built-in `add` prompt (`What is A + B?` or `A - B`), as a good teacher would give it. */
-function sum(prompt: string): string {
-  const m = /What is (\d+) ([+-]) (\d+)\?/.exec(prompt);
-  if (!m) return 'I cannot tell.';
-  const [a, b] = [Number(m[1]), Number(m[3])];
-  return `The answer is \\boxed{${m[2] === '+' ? a + b : a - b}}.`;
-}
 
 const env = { DISTILL_KEYS_FILE: '/nonexistent' };
 const settings = { samples: 1, temperature: 0, topP: 1, maxTokens: 64, thinkingBudget: null, seed: 1 };
@@ -36,9 +32,9 @@ function tempStore() {
 
 describe('eval against a teacher pool of loopback servers', () => {
   it('finishes on the other endpoints when one dies mid-run, and records who answered each sample', async () => {
-    const healthy = await startLoopbackTeacher({ answer: sum });
-    const dying = await startLoopbackTeacher({ answer: sum, dieAfter: 6 });
-    const other = await startLoopbackTeacher({ answer: sum });
+    const healthy = await startLoopbackTeacher({ answer: addAnswer });
+    const dying = await startLoopbackTeacher({ answer: addAnswer, dieAfter: 6 });
+    const other = await startLoopbackTeacher({ answer: addAnswer });
     const servers: LoopbackTeacher[] = [healthy, dying, other];
     for (const s of servers) cleanup.push(() => s.close());
     const uris = servers.map((s) => `openai-compatible:${s.url}/v1#pool-r1`);
@@ -92,7 +88,7 @@ describe('eval against a teacher pool of loopback servers', () => {
   });
 
   it('a single teacher URI is no pool: no endpoint on the samples, no pool in the report', async () => {
-    const a = await startLoopbackTeacher({ answer: sum });
+    const a = await startLoopbackTeacher({ answer: addAnswer });
     cleanup.push(() => a.close());
     const { store } = tempStore();
     const opened = await openEvalModel(`openai-compatible:${a.url}/v1#pool-r1`, { env });
@@ -105,8 +101,8 @@ describe('eval against a teacher pool of loopback servers', () => {
 // Child processes of the CLI (a few seconds each on a loaded machine): kept out of the default suite.
 describe.runIf(process.env.DISTILL_SLOW === '1')('distill eval with a pool', () => {
   it('takes --model twice or --teachers FILE, and exits 2 for a pool of two models', async () => {
-    const a = await startLoopbackTeacher({ answer: sum });
-    const b = await startLoopbackTeacher({ answer: sum });
+    const a = await startLoopbackTeacher({ answer: addAnswer });
+    const b = await startLoopbackTeacher({ answer: addAnswer });
     const other = await startLoopbackTeacher({ model: 'other' });
     for (const s of [a, b, other]) cleanup.push(() => s.close());
     const { dir } = tempStore();

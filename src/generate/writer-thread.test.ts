@@ -109,16 +109,18 @@ describe('runGeneration with the sample write thread', () => {
 
   it('a write error on the thread surfaces as StoreError and the run does not report completed', async () => {
     const { store, file, teacher } = await setup({ busyTimeoutMs: 100 });
-    const run = runGeneration({
-      store,
-      teacher,
-      problems: loadProblems('add:40:train'),
-      problemCount: 40,
-      runName: 'doomed',
-      concurrency: 4,
-      writerThread: true,
-      writer: { batchSize: 8 },
-    });
+    const start = () =>
+      runGeneration({
+        store,
+        teacher,
+        problems: loadProblems('add:40:train'),
+        problemCount: 40,
+        runName: 'doomed',
+        concurrency: 4,
+        writerThread: true,
+        writer: { batchSize: 8 },
+      });
+    const run = start();
     // runGeneration marked the run running before its first await; now nobody can write for long.
     const release = holdWriteLock(file);
     cleanup.push(release);
@@ -128,16 +130,7 @@ describe('runGeneration with the sample write thread', () => {
     expect(error).toMatchObject({ code: 'E_STORE', hint: expect.stringContaining('busy') });
     expect(store.requireRun('doomed').status).not.toBe('completed');
     // Re-running resumes: every sample ends up stored once.
-    const again = await runGeneration({
-      store,
-      teacher,
-      problems: loadProblems('add:40:train'),
-      problemCount: 40,
-      runName: 'doomed',
-      concurrency: 4,
-      writerThread: true,
-      writer: { batchSize: 8 },
-    });
+    const again = await start();
     expect(again).toMatchObject({ status: 'completed', done: 40 });
     expect(store.countSamples(store.requireRun('doomed').id)).toBe(40);
   });

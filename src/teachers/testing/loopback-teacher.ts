@@ -96,3 +96,11 @@ export async function startLoopbackTeacher(options: LoopbackTeacherOptions = {})
   };
   return state;
 }
+
+/** The right answer to a built-in `add` prompt (`What is A + B?` or `A - B`), for an `answer` that gets it right. */
+export function addAnswer(prompt: string): string {
+  const m = /What is (\d+) ([+-]) (\d+)\?/.exec(prompt);
+  if (!m) return 'I cannot tell.';
+  const [a, b] = [Number(m[1]), Number(m[3])];
+  return `The answer is \\boxed{${m[2] === '+' ? a + b : a - b}}.`;
+}
