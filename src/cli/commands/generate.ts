@@ -98,7 +98,7 @@ export const command = defineCommand({
     'writer-thread': {
       type: 'string',
       description:
-        'Commit samples on a worker thread: auto (runs of two batches or more), on, off. Defaults to auto',
+        'Commit samples on a worker thread: auto (runs of two batches or more, on 2+ cores), on, off. Defaults to auto',
     },
   },
   run: async ({ args, rawArgs }) => {
