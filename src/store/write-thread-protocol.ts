@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import { DistillError } from '../core/errors/distill-error.ts';
-import { InvalidInputError } from '../core/errors/invalid-input-error.ts';
-import { NotFoundError } from '../core/errors/not-found-error.ts';
-import { SetupError } from '../core/errors/setup-error.ts';
 import { StoreError } from '../core/errors/store-error.ts';
+import { toWireError, type WireError, WireErrorSchema } from '../core/errors/wire-error.ts';
 import { FilterResultSchema } from '../core/sample.ts';
 import type { SampleInsertRow } from './sample-queries.ts';
 
@@ -55,23 +53,11 @@ export const WriteThreadRequestSchema = z.discriminatedUnion('op', [
 ]);
 export type WriteThreadRequest = z.infer<typeof WriteThreadRequestSchema>;
 
-/** A DistillError flattened for `postMessage` (class identity does not cross threads). */
-const SerializedErrorSchema = z.object({
-  name: z.string(),
-  message: z.string(),
-  code: z.string(),
-  hint: z.string().optional(),
-  exitCode: z.number().int(),
-  /** NotFoundError's `what`. */
-  what: z.string().optional(),
-});
-export type SerializedError = z.infer<typeof SerializedErrorSchema>;
-
 /** What the write thread answers: once `ready`, then one `ok` (rows inserted) or `error` per request. */
 export const WriteThreadReplySchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('ok'), id: requestId, inserted: z.number().int().min(0) }),
-  z.object({ type: z.literal('error'), id: requestId, error: SerializedErrorSchema }),
+  z.object({ type: z.literal('error'), id: requestId, error: WireErrorSchema }),
 ]);
 export type WriteThreadReply = z.infer<typeof WriteThreadReplySchema>;
 
@@ -84,43 +70,20 @@ function sqliteHint(code: string): string {
 }
 
 /**
- * Flatten an error thrown in the write thread. DistillErrors keep their class name, message, code and hint; any
- * other error (a raw SQLite one: disk full, I/O) becomes a StoreError naming the file and SQLite's code.
+ * Flatten an error thrown in the write thread. DistillErrors keep their class and fields; any other error (a raw
+ * SQLite one: disk full, I/O) becomes a StoreError naming the file and SQLite's code.
  */
-export function serializeError(error: unknown, path: string | undefined): SerializedError {
-  if (DistillError.isInstance(error)) {
-    return {
-      name: error.name,
-      message: error.message,
-      code: error.code,
-      ...(error.hint !== undefined ? { hint: error.hint } : {}),
-      exitCode: error.exitCode,
-      ...(error instanceof NotFoundError ? { what: error.what } : {}),
-    };
-  }
+export function serializeError(error: unknown, path: string | undefined): WireError {
+  if (DistillError.isInstance(error)) return toWireError(error);
   const code = (error as { code?: unknown }).code;
   const sqlite = typeof code === 'string' ? code : undefined;
   const message = error instanceof Error ? error.message : String(error);
-  return {
-    name: 'StoreError',
-    message: `Writing samples to ${path ?? 'the store'} failed: ${message}${sqlite ? ` (${sqlite})` : ''}`,
-    code: 'E_STORE',
-    hint: sqliteHint(sqlite ?? ''),
-    exitCode: 1,
-  };
-}
-
-/** The error a serialized one stands for, as the right DistillError subclass (StoreError when unknown). */
-export function rebuildError(e: SerializedError): DistillError {
-  const options = { code: e.code, exitCode: e.exitCode, ...(e.hint !== undefined ? { hint: e.hint } : {}) };
-  switch (e.name) {
-    case 'NotFoundError':
-      return new NotFoundError(e.what ?? 'store', e.message, options);
-    case 'InvalidInputError':
-      return new InvalidInputError(e.message, options);
-    case 'SetupError':
-      return new SetupError(e.message, options);
-    default:
-      return new StoreError(e.message, options);
-  }
+  return toWireError(
+    new StoreError(
+      `Writing samples to ${path ?? 'the store'} failed: ${message}${sqlite ? ` (${sqlite})` : ''}`,
+      {
+        hint: sqliteHint(sqlite ?? ''),
+      },
+    ),
+  );
 }

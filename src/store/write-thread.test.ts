@@ -6,11 +6,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../core/errors/invalid-input-error.ts';
 import { NotFoundError } from '../core/errors/not-found-error.ts';
 import { StoreError } from '../core/errors/store-error.ts';
+import { fromWireError } from '../core/errors/wire-error.ts';
 import { makeSample } from './__fixtures__/make-sample.ts';
 import { openStore } from './open-store.ts';
 import { sampleRow } from './sample-queries.ts';
 import { openWriteChannel } from './write-thread.ts';
-import { rebuildError, serializeError, WriteThreadRequestSchema } from './write-thread-protocol.ts';
+import { serializeError, WriteThreadRequestSchema } from './write-thread-protocol.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'distill-write-thread-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -106,7 +107,7 @@ describe('the sample write thread', () => {
 
   it('a raw SQLite failure crosses as a StoreError naming the file, the code and what to do', () => {
     const raw = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
-    const rebuilt = rebuildError(serializeError(raw, '/data/store.sqlite'));
+    const rebuilt = fromWireError(serializeError(raw, '/data/store.sqlite'));
     expect(rebuilt).toBeInstanceOf(StoreError);
     expect(rebuilt.message).toBe(
       'Writing samples to /data/store.sqlite failed: database or disk is full (SQLITE_FULL)',

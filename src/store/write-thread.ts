@@ -1,11 +1,12 @@
 import { Worker } from 'node:worker_threads';
 import { InvalidInputError } from '../core/errors/invalid-input-error.ts';
 import { StoreError } from '../core/errors/store-error.ts';
+import { fromWireError } from '../core/errors/wire-error.ts';
 import { tsWorkerUrl } from '../core/ts-worker.ts';
 import { safeValidate } from '../core/validate.ts';
 import type { SampleBatch } from './sample-batch.ts';
 import type { Store } from './store.ts';
-import { rebuildError, WriteThreadReplySchema, type WriteThreadRequest } from './write-thread-protocol.ts';
+import { WriteThreadReplySchema, type WriteThreadRequest } from './write-thread-protocol.ts';
 
 /** The worker is TypeScript (started through tsx). */
 const bootstrap = tsWorkerUrl(new URL('./write-thread-worker.ts', import.meta.url));
@@ -74,7 +75,7 @@ class WriteThread {
     this.waiting.delete(reply.id);
     if (this.waiting.size === 0) this.worker.unref();
     if (reply.type === 'ok') waiter.resolve(reply.inserted);
-    else waiter.reject(rebuildError(reply.error));
+    else waiter.reject(fromWireError(reply.error));
   }
 
   /** Fail every unanswered request; the next writer starts a fresh thread. */

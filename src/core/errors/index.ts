@@ -6,3 +6,4 @@ export { NotFoundError } from './not-found-error.ts';
 export { ProviderError, type ProviderFailureKind } from './provider-error.ts';
 export { SetupError } from './setup-error.ts';
 export { StoreError } from './store-error.ts';
+export { fromWireError, toWireError, type WireError, WireErrorSchema } from './wire-error.ts';

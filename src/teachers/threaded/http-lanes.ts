@@ -5,7 +5,7 @@ import type { Trace } from '../../core/trace.ts';
 import { tsWorkerUrl } from '../../core/ts-worker.ts';
 import { abortError } from '../provider-errors.ts';
 import type { GenerateOptions } from '../teacher.ts';
-import { fromWireError } from './wire-error.ts';
+import { generateErrorFromWire } from './wire-error.ts';
 import type { FromWorker, Job, OpenTeacher, ToWorker, WorkerTeacherOptions } from './worker-messages.ts';
 
 /** The worker is TypeScript (started through tsx). */
@@ -129,7 +129,7 @@ function settle(message: FromWorker, l: Lane): void {
     rejecters[s.id] = undefined;
     free.push(s.id);
     release(l);
-    if (s.error) reject(fromWireError(s.error));
+    if (s.error) reject(generateErrorFromWire(s.error));
     else resolve(s.trace);
   }
 }

@@ -2,7 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import type { Trace } from '../../core/trace.ts';
 import { createTeacher } from '../create-teacher.ts';
 import type { GenerateOptions, Teacher } from '../teacher.ts';
-import { toWireError } from './wire-error.ts';
+import { generateWireError } from './wire-error.ts';
 import type { FromWorker, Job, Settled, ToWorker } from './worker-messages.ts';
 
 /**
@@ -55,7 +55,7 @@ function run(job: Job): void {
   };
   const fail = (error: unknown) => {
     done();
-    settle({ id: job.id, error: toWireError(error, signal) });
+    settle({ id: job.id, error: generateWireError(error, signal) });
   };
   const teacher = teachers[job.tid];
   if (!teacher) fail(new Error(`teacher ${job.tid} was never opened in this worker`));

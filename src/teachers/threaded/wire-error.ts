@@ -1,100 +1,22 @@
-import { z } from 'zod';
-import { AbortedError } from '../../core/errors/aborted-error.ts';
 import { DistillError } from '../../core/errors/distill-error.ts';
-import { InvalidInputError } from '../../core/errors/invalid-input-error.ts';
-import { ModelError } from '../../core/errors/model-error.ts';
-import { NotFoundError } from '../../core/errors/not-found-error.ts';
-import { ProviderError, type ProviderFailureKind } from '../../core/errors/provider-error.ts';
-import { SetupError } from '../../core/errors/setup-error.ts';
-import { StoreError } from '../../core/errors/store-error.ts';
+import { ProviderError } from '../../core/errors/provider-error.ts';
+import { fromWireError, toWireError, type WireError, WireErrorSchema } from '../../core/errors/wire-error.ts';
 import { toProviderError } from '../provider-errors.ts';
 
-const KINDS = [
-  'rate-limit',
-  'server',
-  'timeout',
-  'truncated',
-  'malformed',
-  'empty',
-  'auth',
-  'bad-request',
-  'content-filter',
-  'network',
-  'aborted',
-] as const satisfies readonly ProviderFailureKind[];
-
-/** A DistillError as it crosses the worker boundary (structured clone keeps no class): its name and fields. */
-export const WireErrorSchema = z.object({
-  name: z.string(),
-  message: z.string(),
-  code: z.string(),
-  hint: z.string().optional(),
-  exitCode: z.number().int(),
-  kind: z.enum(KINDS).optional(),
-  status: z.number().int().optional(),
-  retryable: z.boolean().optional(),
-  retryAfterMs: z.number().optional(),
-  /** InvalidInputError's field, NotFoundError's what. */
-  field: z.string().optional(),
-  what: z.string().optional(),
-});
-export type WireError = z.infer<typeof WireErrorSchema>;
-
 /**
- * What a failed `generate` in the worker sends back: a DistillError with its fields, anything else first mapped
- * the way the teachers map a thrown error ({@link toProviderError}: malformed, timeout, truncated, else network).
+ * What a failed `generate` in the worker sends back: a DistillError as it is, anything else first mapped the way
+ * the teachers map a thrown error ({@link toProviderError}: malformed, timeout, truncated, else network).
  */
-export function toWireError(error: unknown, signal: AbortSignal | undefined): WireError {
-  const e = DistillError.isInstance(error) ? error : toProviderError(error, signal);
-  const wire: WireError = { name: e.name, message: e.message, code: e.code, exitCode: e.exitCode };
-  if (e.hint !== undefined) wire.hint = e.hint;
-  if (e instanceof ProviderError || e.name === 'ProviderError') {
-    const p = e as ProviderError;
-    wire.kind = p.kind;
-    wire.retryable = p.retryable;
-    if (p.status !== undefined) wire.status = p.status;
-    if (p.retryAfterMs !== undefined) wire.retryAfterMs = p.retryAfterMs;
-  }
-  const extra = e as { field?: unknown; what?: unknown };
-  if (typeof extra.field === 'string') wire.field = extra.field;
-  if (typeof extra.what === 'string') wire.what = extra.what;
-  return wire;
+export function generateWireError(error: unknown, signal: AbortSignal | undefined): WireError {
+  return toWireError(DistillError.isInstance(error) ? error : toProviderError(error, signal));
 }
 
-/** The error a worker reported, as the same DistillError subclass with the same fields. */
-export function fromWireError(value: unknown): DistillError {
+/** The error the worker reported, as the same DistillError subclass with the same fields. */
+export function generateErrorFromWire(value: unknown): DistillError {
   const parsed = WireErrorSchema.safeParse(value);
   if (!parsed.success)
     return new ProviderError('network', 'The teacher HTTP worker sent an unreadable error', {
       hint: 'this is a bug in distill: report it with the command you ran',
     });
-  const w = parsed.data;
-  const base = {
-    code: w.code,
-    exitCode: w.exitCode,
-    ...(w.hint !== undefined ? { hint: w.hint } : {}),
-  };
-  switch (w.name) {
-    case 'ProviderError':
-      return new ProviderError(w.kind ?? 'network', w.message, {
-        ...base,
-        ...(w.status !== undefined ? { status: w.status } : {}),
-        ...(w.retryable !== undefined ? { retryable: w.retryable } : {}),
-        ...(w.retryAfterMs !== undefined ? { retryAfterMs: w.retryAfterMs } : {}),
-      });
-    case 'ModelError':
-      return new ModelError(w.message, base);
-    case 'SetupError':
-      return new SetupError(w.message, base);
-    case 'StoreError':
-      return new StoreError(w.message, base);
-    case 'AbortedError':
-      return new AbortedError(w.message, base);
-    case 'InvalidInputError':
-      return new InvalidInputError(w.message, { ...base, ...(w.field ? { field: w.field } : {}) });
-    case 'NotFoundError':
-      return new NotFoundError(w.what ?? '', w.message, base);
-    default:
-      return new DistillError(w.message, base);
-  }
+  return fromWireError(parsed.data);
 }

@@ -1,7 +1,7 @@
 import type { ChatRequest } from '../../core/chat-model.ts';
+import type { WireError } from '../../core/errors/wire-error.ts';
 import type { Trace } from '../../core/trace.ts';
 import type { CreateTeacherOptions } from '../create-teacher.ts';
-import type { WireError } from './wire-error.ts';
 
 /** What a worker needs to build a teacher: the original (unredacted) URI and the options that can be cloned. */
 export type WorkerTeacherOptions = Omit<CreateTeacherOptions, 'fetch' | 'httpThreads'>;
