@@ -9,8 +9,9 @@ export type DispatchStop = 'max-cost' | undefined;
 
 /**
  * Start a request for every (problem, sample index) not yet stored, keeping at most the adaptive concurrency in
- * flight, within the rate limits, the cost limit and the sample writer's back-pressure; then wait for them all. Returns 'max-cost' when the money ran
- * out first. An abort stops dispatching (the caller reports it).
+ * flight, within the rate limits, the cost limit and the sample writer's back-pressure; then wait for them all.
+ * Returns 'max-cost' when the money ran out first. An abort or a write error stops dispatching (the caller
+ * reports it).
  */
 export async function dispatchProblems(
   session: GenerationSession,

@@ -122,7 +122,6 @@ export class Store {
   insertSampleRows(rows: readonly SampleInsertRow[]): number {
     return insertSampleRows(this.db, rows);
   }
-  /** Index for search every sample not indexed yet (in bulk, a few thousand rows per transaction). Returns how many. */
   /**
    * Insert a batch of rows made by `sampleRow` and, when given, set the run's summary keys, in ONE transaction
    * (one commit per batch); returns how many rows were new.
@@ -131,6 +130,7 @@ export class Store {
     return writeSampleBatch(this.db, batch);
   }
 
+  /** Index for search every sample not indexed yet (in bulk, a few thousand rows per transaction). Returns how many. */
   indexSearch(): number {
     return indexNewSamples(this.db);
   }
