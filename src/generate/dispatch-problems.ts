@@ -50,6 +50,8 @@ export async function dispatchProblems(
       inflight.add(requestSample(session, { problem, sampleIdx: idx, key, estIn, reserved: worst }));
     }
   }
+  // Nothing more to request: the writer commits what it holds while the last replies arrive.
+  session.writer.finishing();
   await inflight.all();
   return undefined;
 }

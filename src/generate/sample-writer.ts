@@ -32,6 +32,9 @@ export interface SampleWriterOptions {
   maxBatchesInTransit?: number;
 }
 
+/** Rows per batch once the writer is {@link SampleWriter.finishing} (the engine's last replies). */
+const ENDING_BATCH = 64;
+
 /**
  * Whether a writer with these options on this store commits on the write thread. `auto` needs a second core and a
  * few batches (its first start costs ~0.6 s here: tsx and the store's modules, once per process). On 2 cores, with
@@ -67,6 +70,8 @@ export class SampleWriter {
   private transitBatches = 0;
   private transitRows = 0;
   private failure: DistillError | undefined;
+  /** Set by {@link finishing}. */
+  private ending = false;
   /** Woken whenever a batch in transit settles. */
   private waiters: Array<() => void> = [];
 
@@ -80,10 +85,19 @@ export class SampleWriter {
     if (this.threaded) startWriteThread(store);
   }
 
+  /**
+   * No sample beyond those in flight will be added: flush what is buffered now, and from here on flush every
+   * {@link ENDING_BATCH} samples, so that the commit left after the last reply is a short one.
+   */
+  finishing(): void {
+    this.ending = true;
+    this.flush();
+  }
+
   add(sample: Sample): void {
     // Built by the engine from replies validated as they arrived: the store need not validate them again.
     this.buffer.push(sampleRow(sample, { trusted: true }));
-    if (this.buffer.length >= (this.options.batchSize ?? 512)) this.flush();
+    if (this.buffer.length >= (this.ending ? ENDING_BATCH : (this.options.batchSize ?? 512))) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), this.options.intervalMs ?? 200);
   }
 
@@ -148,13 +162,11 @@ export class SampleWriter {
     this.flush();
     const channel = this.channel;
     if (channel) {
-      while (this.transitBatches > 0) await this.settled();
       this.channel = undefined;
-      try {
-        await channel.close();
-      } catch (error) {
-        this.fail(error);
-      }
+      // Sent now, behind the batches in transit: the thread commits them first, then releases the connection.
+      const closed = channel.close().catch((error: unknown) => this.fail(error));
+      while (this.transitBatches > 0) await this.settled();
+      await closed;
     }
     if (this.failure) throw this.failure;
   }

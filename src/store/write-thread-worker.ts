@@ -15,14 +15,49 @@ const connections = new Map<string, { store: Store; writers: number }>();
 /** Each open writer's file. */
 const writers = new Map<number, string>();
 
-function connectionOf(writer: number): Store {
+function connectionOf(writer: number): { path: string; store: Store } {
   const path = writers.get(writer);
   const connection = path === undefined ? undefined : connections.get(path);
-  if (!connection)
+  if (!connection || path === undefined)
     throw new StoreError(`Sample writer ${writer} has no open store on the write thread`, {
       hint: 'this is a bug in Distill: please report it (re-running the same command resumes the run)',
     });
-  return connection.store;
+  return { path, store: connection.store };
+}
+
+/**
+ * Index the batch's rows for search now, on this thread, beside the run (the run's end then has nothing left to
+ * index). A store too busy to index skips it: searches still find the rows, and the next writer indexes them.
+ */
+function indexForSearch(store: Store): void {
+  try {
+    store.indexSearch();
+  } catch (error) {
+    if (!(error instanceof StoreError)) throw error;
+  }
+}
+
+/** Each file's passive checkpoint, due once the requests already queued are handled. */
+const idleCheckpoints = new Map<string, NodeJS.Immediate>();
+
+/**
+ * Copy the committed batches into the main file once this thread is idle (the batches already queued are committed
+ * first, so a backlog is copied by one checkpoint), without waiting for readers: the WAL stays short and the store's
+ * last close has little left to copy. A writer's close queued behind its last batch drops it.
+ */
+function checkpointWhenIdle(path: string, store: Store): void {
+  if (idleCheckpoints.has(path)) return;
+  idleCheckpoints.set(
+    path,
+    setImmediate(() => {
+      idleCheckpoints.delete(path);
+      try {
+        store.checkpoint('passive');
+      } catch {
+        // A checkpoint that cannot run now runs after a later batch or at close; the batches are committed either way.
+      }
+    }),
+  );
 }
 
 /** Carry out one request; returns the rows inserted (0 for open and close). */
@@ -39,15 +74,10 @@ function handle(request: WriteThreadRequest): number {
       return 0;
     }
     case 'write': {
-      const store = connectionOf(request.writer);
+      const { path, store } = connectionOf(request.writer);
       const inserted = store.writeSampleBatch(request.run ? request : { rows: request.rows });
-      try {
-        // Copy the batch into the main file now, on this thread, without waiting for readers: the WAL stays short
-        // and the last close (on the main thread) has little left to copy. The batch is committed either way.
-        store.checkpoint('passive');
-      } catch {
-        // A checkpoint that cannot run now runs at a later batch or at close.
-      }
+      indexForSearch(store);
+      checkpointWhenIdle(path, store);
       return inserted;
     }
     case 'close': {
@@ -57,6 +87,9 @@ function handle(request: WriteThreadRequest): number {
       if (!connection || path === undefined) return 0;
       connection.writers -= 1;
       if (connection.writers === 0) {
+        // Its last writer is done: a checkpoint still to come is dropped (the store's own close copies the rest).
+        clearImmediate(idleCheckpoints.get(path));
+        idleCheckpoints.delete(path);
         connections.delete(path);
         connection.store.close();
       }

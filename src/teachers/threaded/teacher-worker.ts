@@ -32,6 +32,32 @@ const settle = (s: Settled) => {
   }
 };
 
+/**
+ * One job in flight: its signal group and how it settles. A class, not closures made per job: tsx names each
+ * `const f = () => …` with a `defineProperty` call every time it is created (see undici-chat-call.ts).
+ */
+class Running {
+  constructor(
+    private readonly job: Job,
+    private readonly group: { controller: AbortController; count: number } | undefined,
+  ) {}
+
+  private done(): void {
+    const { group, job } = this;
+    if (group && --group.count === 0 && groups.get(job.gid) === group) groups.delete(job.gid);
+  }
+
+  ok(trace: Trace): void {
+    this.done();
+    settle({ id: this.job.id, trace });
+  }
+
+  fail(error: unknown): void {
+    this.done();
+    settle({ id: this.job.id, error: generateWireError(error, this.group?.controller.signal) });
+  }
+}
+
 function run(job: Job): void {
   let group: { controller: AbortController; count: number } | undefined;
   if (job.gid !== 0) {
@@ -42,25 +68,24 @@ function run(job: Job): void {
     }
     group.count++;
   }
-  const signal = group?.controller.signal;
   const options: GenerateOptions = {};
-  if (signal) options.signal = signal;
+  if (group) options.signal = group.controller.signal;
   if (job.timeoutMs !== undefined) options.timeoutMs = job.timeoutMs;
-  const done = () => {
-    if (group && --group.count === 0 && groups.get(job.gid) === group) groups.delete(job.gid);
-  };
-  const ok = (trace: Trace) => {
-    done();
-    settle({ id: job.id, trace });
-  };
-  const fail = (error: unknown) => {
-    done();
-    settle({ id: job.id, error: generateWireError(error, signal) });
-  };
+  const running = new Running(job, group);
   const teacher = teachers[job.tid];
-  if (!teacher) fail(new Error(`teacher ${job.tid} was never opened in this worker`));
-  else if (teacher instanceof Promise) teacher.then((t) => t.generate(job.request, options)).then(ok, fail);
-  else teacher.generate(job.request, options).then(ok, fail);
+  if (!teacher) running.fail(new Error(`teacher ${job.tid} was never opened in this worker`));
+  else if (teacher instanceof Promise)
+    teacher
+      .then((t) => t.generate(job.request, options))
+      .then(
+        (trace) => running.ok(trace),
+        (error: unknown) => running.fail(error),
+      );
+  else
+    teacher.generate(job.request, options).then(
+      (trace) => running.ok(trace),
+      (error: unknown) => running.fail(error),
+    );
 }
 
 port.on('message', (message: ToWorker) => {
