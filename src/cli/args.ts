@@ -88,6 +88,6 @@ export function httpThreadsArg(value: string | undefined): number | 'auto' {
 export const httpThreadsOption = {
   'http-threads': {
     type: 'string',
-    description: `Worker threads for the teacher's HTTP, 0 to ${MAX_HTTP_THREADS} (OpenAI-chat teachers on the undici transport; others stay in-process). Defaults to auto: 1 for openai-compatible: on 2+ cores, else 0`,
+    description: `Worker threads for the teacher's HTTP, 0 to ${MAX_HTTP_THREADS} (OpenAI-chat teachers on the undici transport; others stay in-process). Defaults to auto: 1 for openai-compatible: on 2+ cores with 64+ requests in flight (--concurrency, or the pool's capacity), else 0`,
   },
 } as const;

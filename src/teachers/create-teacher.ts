@@ -27,9 +27,10 @@ export interface CreateTeacherOptions extends ApiKeyOptions {
   fetch?: typeof fetch;
   /**
    * Worker threads that run `generate` (HTTP, SSE parsing, trace fold) off the calling thread; 0 = in it. `auto` =
-   * 1 for `openai-compatible:` teachers when the machine has at least 2 cores, else 0. Only OpenAI-chat teachers on
-   * the undici transport without a custom `fetch` can run there; any other teacher stays in-process (silently).
-   * Defaults to 0.
+   * 1 for `openai-compatible:` teachers when the machine has at least 2 cores, else 0 (`openTeachers`, the way
+   * `generate` and `eval` open theirs, also makes it 0 for a run of fewer than 64 requests in flight). Only
+   * OpenAI-chat teachers on the undici transport without a custom `fetch` can run there; any other teacher stays
+   * in-process (silently). Defaults to 0.
    */
   httpThreads?: number | 'auto';
 }

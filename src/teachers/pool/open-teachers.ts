@@ -1,6 +1,7 @@
 import { InvalidInputError } from '../../core/errors/invalid-input-error.ts';
 import { createTeacher } from '../create-teacher.ts';
 import type { Teacher } from '../teacher.ts';
+import { httpThreadsForRun } from '../threaded/http-threads.ts';
 import { type CreatePoolOptions, createPool, type PoolEndpointCheck } from './create-pool.ts';
 import { loadPoolFile, type PoolEntry } from './pool-file.ts';
 import type { PoolTeacher } from './pool-teacher.ts';
@@ -39,8 +40,18 @@ export async function openTeachers(
   spec: TeacherSpec,
   options: CreatePoolOptions & { hint: string },
 ): Promise<OpenedTeachers> {
-  const { hint, ...poolOptions } = options;
+  const { hint, ...rest } = options;
   const entries = teacherEntries(spec, hint);
+  // The run keeps its concurrency in flight, or the pool's capacity when that is larger (generate and eval).
+  const perEndpoint = rest.defaultConcurrency;
+  const inFlight = isPoolSpec(spec)
+    ? Math.max(
+        perEndpoint,
+        entries.reduce((sum, e) => sum + (e.concurrency ?? perEndpoint), 0),
+      )
+    : perEndpoint;
+  const httpThreads = httpThreadsForRun(rest.httpThreads, inFlight);
+  const poolOptions = { ...rest, ...(httpThreads !== undefined ? { httpThreads } : {}) };
   if (!isPoolSpec(spec)) {
     const { defaultConcurrency: _d, health: _h, checkTimeoutMs: _c, ...teacherOptions } = poolOptions;
     return { teacher: await createTeacher(entries[0]!.uri, teacherOptions) };

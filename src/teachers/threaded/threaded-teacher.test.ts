@@ -1,13 +1,15 @@
+import { availableParallelism } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProviderError } from '../../core/errors/provider-error.ts';
 import type { Trace } from '../../core/trace.ts';
 import { createTeacher } from '../create-teacher.ts';
 import { createPool } from '../pool/create-pool.ts';
+import { openTeachers } from '../pool/open-teachers.ts';
 import type { Teacher } from '../teacher.ts';
 import { startLoopbackTeacher } from '../testing/loopback-teacher.ts';
 import { type ReplayServer, type Reply, sseReply, startReplayServer } from '../testing/replay-server.ts';
 import { httpWorkersForTesting } from './http-lanes.ts';
-import { resolveHttpThreads } from './http-threads.ts';
+import { AUTO_HTTP_THREADS_MIN_IN_FLIGHT, httpThreadsForRun, resolveHttpThreads } from './http-threads.ts';
 import { ThreadedTeacher } from './threaded-teacher.ts';
 import type { ToWorker } from './worker-messages.ts';
 
@@ -255,5 +257,19 @@ describe('ThreadedTeacher: generate in a worker thread', () => {
     expect(resolveHttpThreads(undefined, 'openai-compatible', 8)).toBe(0);
     expect(resolveHttpThreads(3, 'deepseek', 1)).toBe(3);
     expect(() => resolveHttpThreads(1.5, 'deepseek')).toThrow(/integer from 0 to 16/);
+  });
+
+  it("a run keeps 'auto' only with 64+ requests in flight (its concurrency, or its pool's capacity)", async () => {
+    expect(AUTO_HTTP_THREADS_MIN_IN_FLIGHT).toBe(64);
+    expect(httpThreadsForRun('auto', 8)).toBe(0);
+    expect(httpThreadsForRun('auto', 64)).toBe('auto');
+    expect(httpThreadsForRun(2, 8)).toBe(2); // a number is the user's choice
+    expect(httpThreadsForRun(undefined, 64)).toBeUndefined();
+    const uri = 'openai-compatible:http://127.0.0.1:9/v1#m';
+    const open = (uris: string[], defaultConcurrency: number) =>
+      openTeachers({ uris }, { env, httpThreads: 'auto', defaultConcurrency, hint: 'h' });
+    const threadedOnThisMachine = availableParallelism() >= 2;
+    expect((await open([uri], 8)).teacher).not.toBeInstanceOf(ThreadedTeacher);
+    expect((await open([uri], 64)).teacher instanceof ThreadedTeacher).toBe(threadedOnThisMachine);
   });
 });
