@@ -14,8 +14,9 @@
  * Rounds alternate the rows (ROUNDS, default 7); each row prints its best round and the median, and each ratio is
  * the median over rounds of that round's pair (the engine and the bare loop measured seconds apart), which holds
  * up better on a shared machine than a ratio of bests.
- * The engine rows (and the pool's) run as the CLI does: `httpThreads: 'auto'` (1 worker thread for the teacher's HTTP
- * on a machine with 2+ cores) and `writerThread: 'auto'` (the write thread on 2+ cores): ADR 0014. Three more rows:
+ * The engine rows (and the pool's) run as the CLI does at `--concurrency 64`: `httpThreads: 'auto'` (1 worker thread
+ * for the teacher's HTTP on a machine with 2+ cores; the CLI keeps it in-process below 64 requests in flight) and
+ * `writerThread: 'auto'` (the write thread on 2+ cores): ADR 0014. Three more rows:
  * "engine, HTTP in-process" (`httpThreads: 0`, writes as the CLI), "engine, one thread" (neither worker: the engine
  * before ADR 0014) and "engine, writes in-process" (`writerThread: false`); "teacher alone" is the in-process teacher.
  * The CPU-second figures are this process's, worker threads included.
