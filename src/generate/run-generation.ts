@@ -1,7 +1,5 @@
 import { DistillError } from '../core/errors/distill-error.ts';
-import { StoreError } from '../core/errors/store-error.ts';
 import { HEARTBEAT_INTERVAL_MS } from '../store/run-liveness.ts';
-import type { Store } from '../store/store.ts';
 import { dispatchProblems } from './dispatch-problems.ts';
 import { finishGeneration } from './finish-generation.ts';
 import { GenerationSession } from './generation-session.ts';
@@ -31,7 +29,9 @@ async function withTimers<T>(session: GenerationSession, work: () => Promise<T>)
     clearInterval(heartbeat);
     if (ticker) clearInterval(ticker);
     await drainWriter(session);
-    indexForSearch(store);
+    // The run's samples, in bulk (the writer inserts them unindexed: a trigger per row cost more than this; the write
+    // thread indexes each batch as it commits it), and whatever an earlier, crashed session left.
+    store.indexSearchUnlessBusy();
   }
 }
 
@@ -60,19 +60,6 @@ async function drainWriter(session: GenerationSession): Promise<void> {
 }
 
 /**
- * Index the run's samples for search in bulk (the writer inserts them unindexed: a trigger per row cost more than
- * this). Also picks up what an earlier, crashed session left. A busy store skips it: searches still find the rows,
- * and the next writer indexes them.
- */
-function indexForSearch(store: Store): void {
-  try {
-    store.indexSearch();
-  } catch (error) {
-    if (!(error instanceof StoreError)) throw error;
-  }
-}
-
-/**
  * Query a teacher for K samples per problem and store them with provenance. Re-running with the same run name
  * resumes: stored samples are never requested again, anything unfinished (in flight, failed) is.
  *
@@ -81,7 +68,7 @@ function indexForSearch(store: Store): void {
  */
 export async function runGeneration(options: RunGenerationOptions): Promise<GenerationResult> {
   const settings = resolveSettings(options);
-  indexForSearch(options.store);
+  options.store.indexSearchUnlessBusy();
   const run = openGenerationRun(
     options.store,
     options.runName,

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { StoreError } from '../core/errors/store-error.ts';
 import type { Sample } from '../core/sample.ts';
 import { makeSample } from './__fixtures__/make-sample.ts';
 import { openStore } from './open-store.ts';
@@ -79,6 +80,20 @@ describe('the search index filled in bulk', () => {
     expect(search(reader.db, 'zebras')).toEqual(['p1', 'p3', 'p5']);
     expect(search(reader.db, 'again')).toEqual(['p5']);
     store.db.prepare("INSERT INTO samples_fts (samples_fts, rank) VALUES ('integrity-check', 0)").run();
+  });
+
+  it('indexSearchUnlessBusy skips a store whose write lock another connection holds, and indexes once it is free', () => {
+    const file = join(dir, 'busy.sqlite');
+    using store = openStore(file, { busyTimeoutMs: 50 });
+    const run = store.createRun({ name: 'busy', kind: 'generate' });
+    writeLikeEngine(store, [makeSample({ runId: run.id, problemId: 'p1' })]);
+    const blocker = new Database(file);
+    blocker.exec('BEGIN IMMEDIATE');
+    expect(() => store.indexSearch()).toThrow(StoreError);
+    expect(store.indexSearchUnlessBusy()).toBe(0);
+    blocker.exec('ROLLBACK');
+    blocker.close();
+    expect(store.indexSearchUnlessBusy()).toBe(1);
   });
 
   it('deleting rows (indexed or not) keeps the index exact, also when a new row reuses the seq of a deleted one', () => {

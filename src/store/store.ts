@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { StoreError } from '../core/errors/store-error.ts';
 import type { Sample } from '../core/sample.ts';
 import { type FailureCount, type FailureInput, failureCounts, recordFailure } from './failure-queries.ts';
 import { type FilterResultInput, saveFilterResults } from './filter-queries.ts';
@@ -133,6 +134,18 @@ export class Store {
   /** Index for search every sample not indexed yet (in bulk, a few thousand rows per transaction). Returns how many. */
   indexSearch(): number {
     return indexNewSamples(this.db);
+  }
+  /**
+   * {@link indexSearch}, skipped when another connection holds the write lock past the busy timeout (a StoreError):
+   * searches still find unindexed rows, and the next writer indexes them. Returns how many rows were indexed.
+   */
+  indexSearchUnlessBusy(): number {
+    try {
+      return indexNewSamples(this.db);
+    } catch (error) {
+      if (error instanceof StoreError) return 0;
+      throw error;
+    }
   }
   hasSample(key: string): boolean {
     return hasSample(this.db, key);

@@ -25,18 +25,6 @@ function connectionOf(writer: number): { path: string; store: Store } {
   return { path, store: connection.store };
 }
 
-/**
- * Index the batch's rows for search now, on this thread, beside the run (the run's end then has nothing left to
- * index). A store too busy to index skips it: searches still find the rows, and the next writer indexes them.
- */
-function indexForSearch(store: Store): void {
-  try {
-    store.indexSearch();
-  } catch (error) {
-    if (!(error instanceof StoreError)) throw error;
-  }
-}
-
 /** Each file's passive checkpoint, due once the requests already queued are handled. */
 const idleCheckpoints = new Map<string, NodeJS.Immediate>();
 
@@ -76,7 +64,8 @@ function handle(request: WriteThreadRequest): number {
     case 'write': {
       const { path, store } = connectionOf(request.writer);
       const inserted = store.writeSampleBatch(request.run ? request : { rows: request.rows });
-      indexForSearch(store);
+      // Indexed for search now, beside the run: the run's end then has nothing left to index.
+      store.indexSearchUnlessBusy();
       checkpointWhenIdle(path, store);
       return inserted;
     }
