@@ -19,7 +19,10 @@
  * `writerThread: 'auto'` (the write thread on 2+ cores): ADR 0014. Three more rows:
  * "engine, HTTP in-process" (`httpThreads: 0`, writes as the CLI), "engine, one thread" (neither worker: the engine
  * before ADR 0014) and "engine, writes in-process" (`writerThread: false`); "teacher alone" is the in-process teacher.
- * The CPU-second figures are this process's, worker threads included.
+ * The CPU-second figures are this process's, worker threads included. On Linux a last line gives each side's
+ * busiest thread's CPU per request (from /proc, in 10 ms ticks: a round's figure is within a few percent): the rate
+ * each side would reach with a core per thread and the server on cores of its own. On a 2-core machine the engine's
+ * threads and the server share two cores, so its wall-clock ratio is capped by its total CPU instead.
  * Run: npx tsx bench/generate.ts [N] [ROUNDS]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -34,6 +37,7 @@ import { openStore } from '../src/store/open-store.ts';
 import { createTeacher } from '../src/teachers/create-teacher.ts';
 import { createPool } from '../src/teachers/pool/create-pool.ts';
 import type { Teacher } from '../src/teachers/teacher.ts';
+import { busiestThreadSeconds, threadCpuSeconds } from './thread-cpu.ts';
 
 const N = Number(process.argv[2] ?? 4000);
 const ROUNDS = Number(process.argv[3] ?? 7);
@@ -83,19 +87,29 @@ function problemsFor(n: number): AsyncIterable<Problem> {
   })();
 }
 
-/** A rate two ways: requests per wall-clock second, and per CPU-second of this process. */
+/**
+ * A rate three ways: requests per wall-clock second, per CPU-second of this process, and per CPU-second of its
+ * busiest thread (NaN where /proc is not there).
+ */
 interface Rate {
   wall: number;
   cpu: number;
+  busiest: number;
 }
 
 async function measured(n: number, run: () => Promise<void>): Promise<Rate> {
+  const threads = threadCpuSeconds();
   const cpu = process.cpuUsage();
   const started = performance.now();
   await run();
   const seconds = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
-  return { wall: n / seconds, cpu: n / ((used.user + used.system) / 1e6) };
+  const busiest = busiestThreadSeconds(threads, threadCpuSeconds());
+  return {
+    wall: n / seconds,
+    cpu: n / ((used.user + used.system) / 1e6),
+    busiest: busiest > 0 ? n / busiest : Number.NaN,
+  };
 }
 
 async function bareLoop(url: string, n: number): Promise<Rate> {
@@ -300,6 +314,14 @@ try {
   console.log(
     `ratio engine/bare (median of ${ROUNDS} paired rounds): ${ratio(eng, 'wall')} wall-clock, ${ratio(eng, 'cpu')} per client CPU-second (target ≥ 0.8); HTTP in-process: ${ratio(engLocal, 'wall')} / ${ratio(engLocal, 'cpu')}; one thread: ${ratio(engOne, 'wall')} / ${ratio(engOne, 'cpu')}; writes in-process: ${ratio(engWrites, 'wall')} / ${ratio(engWrites, 'cpu')}; with verdicts at generation time: ${ratio(engVerify, 'wall')} / ${ratio(engVerify, 'cpu')}; pool of 3/bare: ${ratio(pool, 'wall')} / ${ratio(pool, 'cpu')}; the teacher alone/bare: ${ratio(alone, 'wall')} / ${ratio(alone, 'cpu')} — ${N} requests, concurrency ${CONCURRENCY}, all measured in this run (load average ${loadavg()[0]!.toFixed(1)})`,
   );
+  // Where /proc is there: the busiest thread's CPU per request. Both sides are capped by it once each thread has a
+  // core of its own (and the server cores of its own); on two cores the threads and the server share them.
+  if (!Number.isNaN(bare[0]!.busiest)) {
+    const busy = (xs: Rate[]) => (1e6 / median(xs.map((x) => x.busiest))).toFixed(0);
+    console.log(
+      `busiest thread's CPU per request (medians): bare ${busy(bare)} µs, engine ${busy(eng)} µs; ratio engine/bare per busiest-thread CPU-second (the rates with a core per thread, not measured wall-clock): ${ratio(eng, 'busiest')}; HTTP in-process: ${ratio(engLocal, 'busiest')}; one thread: ${ratio(engOne, 'busiest')}; writes in-process: ${ratio(engWrites, 'busiest')}`,
+    );
+  }
 } finally {
   child.kill();
   for (const s of more) s.child.kill();
