@@ -314,8 +314,7 @@ try {
   console.log(
     `ratio engine/bare (median of ${ROUNDS} paired rounds): ${ratio(eng, 'wall')} wall-clock, ${ratio(eng, 'cpu')} per client CPU-second (target ≥ 0.8); HTTP in-process: ${ratio(engLocal, 'wall')} / ${ratio(engLocal, 'cpu')}; one thread: ${ratio(engOne, 'wall')} / ${ratio(engOne, 'cpu')}; writes in-process: ${ratio(engWrites, 'wall')} / ${ratio(engWrites, 'cpu')}; with verdicts at generation time: ${ratio(engVerify, 'wall')} / ${ratio(engVerify, 'cpu')}; pool of 3/bare: ${ratio(pool, 'wall')} / ${ratio(pool, 'cpu')}; the teacher alone/bare: ${ratio(alone, 'wall')} / ${ratio(alone, 'cpu')} — ${N} requests, concurrency ${CONCURRENCY}, all measured in this run (load average ${loadavg()[0]!.toFixed(1)})`,
   );
-  // Where /proc is there: the busiest thread's CPU per request. Both sides are capped by it once each thread has a
-  // core of its own (and the server cores of its own); on two cores the threads and the server share them.
+  // Where /proc is there (see the header).
   if (!Number.isNaN(bare[0]!.busiest)) {
     const busy = (xs: Rate[]) => (1e6 / median(xs.map((x) => x.busiest))).toFixed(0);
     console.log(
